@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Reflection;
+using Cairn.Cli.Commands;
+
+namespace Cairn.Cli;
+
+/// <summary>The <c>cairn</c> command: builds the command tree and maps failures to exit codes.</summary>
+internal static class CliApp
+{
+    public static readonly Option<string?> HomeOption = new("--home")
+    {
+        Description = "Cairn's data directory (default: $CAIRN_HOME, else ~/.cairn).",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> DebugOption = new("--debug")
+    {
+        Description = "Print stack traces with errors.",
+        Recursive = true,
+    };
+
+    public static string Version =>
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand(
+            """
+            Cairn: compute over content-addressed data.
+
+            Content commands (add, cat, get, ls, pin, gc, car, cid) work on the local home
+            ($CAIRN_HOME or ~/.cairn) directly. CIDs are bit-for-bit those of `ipfs add --cid-version=1`.
+
+            Try: cairn demo
+            """);
+        root.Options.Add(HomeOption);
+        root.Options.Add(DebugOption);
+        foreach (var command in ContentCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(CidCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = CreateRootCommand();
+        var parse = root.Parse(args);
+        var debug = parse.GetValue(DebugOption);
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token);
+        }
+        catch (CairnException e)
+        {
+            return Fail(e.Message, e.Hint, ExitCodes.For(e.Code), debug ? e : null);
+        }
+        catch (OperationCanceledException e)
+        {
+            return Fail("Cancelled.", null, ExitCodes.Error, debug ? e : null);
+        }
+        catch (IOException e)
+        {
+            return Fail(e.Message, null, ExitCodes.Error, debug ? e : null);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Fail(e.Message, "Check the permissions of the path, or choose another with --home.", ExitCodes.Error, debug ? e : null);
+        }
+    }
+
+    private static int Fail(string message, string? hint, int code, Exception? debug)
+    {
+        var err = Console.Error;
+        err.WriteLine("Error: " + message);
+        if (hint is not null)
+        {
+            err.WriteLine("Hint: " + hint);
+        }
+
+        if (debug is not null)
+        {
+            err.WriteLine(debug.ToString());
+        }
+
+        return code;
+    }
+}
