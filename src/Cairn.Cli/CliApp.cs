@@ -50,6 +50,23 @@ internal static class CliApp
         var root = CreateRootCommand();
         var parse = root.Parse(args);
         var debug = parse.GetValue(DebugOption);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine("Error: " + error.Message);
+            }
+
+            var names = new List<string>();
+            for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            {
+                names.Insert(0, result.Command == root ? "cairn" : result.Command.Name);
+            }
+
+            Console.Error.WriteLine($"Hint: see `{string.Join(' ', names)} --help`.");
+            return ExitCodes.Usage;
+        }
+
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

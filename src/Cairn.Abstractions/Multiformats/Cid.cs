@@ -173,7 +173,7 @@ public sealed class Cid : IEquatable<Cid>, IComparable<Cid>
         }
         catch (CairnException e)
         {
-            throw new CairnException(e.Code, $"Invalid CID '{Shorten(text)}': {e.Message.TrimEnd('.')}.", e)
+            throw new CairnException(ErrorCode.InvalidInput, $"Invalid CID '{Shorten(text)}': {e.Message.TrimEnd('.')}.", e)
             {
                 Hint = "A CID looks like bafy… / bafk… (CIDv1, base32) or Qm… (CIDv0, base58btc).",
             };
