@@ -104,6 +104,16 @@ public class CidPropertyTests
         Assert.Throws<CairnException>(() => Cid.Compute(1, Multicodec.Raw, "x"u8).ToV0());
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Compute_UnknownVersion_IsRejected(int version)
+    {
+        var e = Assert.Throws<CairnException>(() => Cid.Compute(version, Multicodec.Raw, "x"u8));
+        Assert.Equal(ErrorCode.InvalidArgument, e.Code);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task ToString_RandomCids_MatchReferenceMultiformats()
     {
