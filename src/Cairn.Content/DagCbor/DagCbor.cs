@@ -117,7 +117,7 @@ public static class DagCbor
         List<Cid>? links = null;
         do
         {
-            if (reader.SkipOne() is { } cid)
+            if (reader.SkipOne(materialize: true) is { } cid)
             {
                 (links ??= []).Add(cid);
             }

@@ -191,6 +191,35 @@ public class DagCborRoundTripTests
     }
 
     [Fact]
+    public void Reader_ReadCidBytes_ReturnsBinaryCidWithoutPrefix()
+    {
+        var v0 = Cid.Compute(0, Multicodec.DagPb, "x"u8);
+        var v1 = Cid.Compute(1, Multicodec.DagCbor, "y"u8);
+        var reader = new DagCborReader(Enc(new List<object?> { v0, v1 }));
+        Assert.Equal(2, reader.ReadStartArray());
+        Assert.Equal(v0.ToArray(), reader.ReadCidBytes().ToArray());
+        Assert.Equal(v1.ToArray(), reader.ReadCidBytes().ToArray());
+        reader.ReadEnd();
+    }
+
+    [Fact]
+    public void Reader_DeepNesting_SpillsPastInlineFrames()
+    {
+        // More levels than the reader keeps inline, with maps (key order checks) at every level.
+        object? value = "leaf";
+        for (var i = 0; i < 100; i++)
+        {
+            value = new Dictionary<string, object?> { ["a"] = i, ["bb"] = value, ["c"] = new List<object?> { i } };
+        }
+
+        var bytes = Enc(value);
+        Assert.Equal(bytes, Enc(Decode(bytes)));
+        var reader = new DagCborReader(bytes);
+        reader.Skip();
+        reader.ReadEnd();
+    }
+
+    [Fact]
     public void Reader_WrongType_IsRejectedWithOffset()
     {
         var bytes = Enc(new List<object?> { "x" });
