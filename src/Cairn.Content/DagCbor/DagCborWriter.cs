@@ -60,6 +60,8 @@ public sealed class DagCborWriter
         return WrittenSpan.ToArray();
     }
 
+    internal int OwnCapacity => _own?.Capacity ?? int.MaxValue;
+
     /// <summary>Forgets everything written, so the writer (and its own buffer) can be reused.</summary>
     public void Reset()
     {
