@@ -168,6 +168,36 @@ public class DagCborRoundTripTests
     }
 
     [Fact]
+    public void Writer_OverCallersBuffer_AppendsAndMixesWithObjectValues()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        System.Buffers.BuffersExtensions.Write(buffer, new byte[] { 0xAA });
+        var writer = new DagCborWriter(buffer);
+        writer.WriteStartMap(2);
+        writer.WriteString("a");
+        Codec.Write(writer, new Dictionary<string, object?> { ["y"] = 1, ["x"] = new List<object?> { 2 } });
+        writer.WriteString("b");
+        writer.WriteNull();
+        Assert.True(writer.IsComplete);
+        Assert.Throws<InvalidOperationException>(writer.ToArray);
+        var expected = Enc(new Dictionary<string, object?> { ["b"] = null, ["a"] = new Dictionary<string, object?> { ["x"] = new List<object?> { 2 }, ["y"] = 1 } });
+        Assert.Equal([0xAA, .. expected], buffer.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void Writer_Reset_StartsOver()
+    {
+        var writer = new DagCborWriter();
+        writer.WriteStartMap(1);
+        writer.WriteString("k");
+        writer.Reset();
+        writer.WriteStartMap(1);
+        writer.WriteString("a");
+        writer.WriteBool(false);
+        Assert.Equal(Enc(new Dictionary<string, object?> { ["a"] = false }), writer.ToArray());
+    }
+
+    [Fact]
     public void Reader_TypedCalls_ReadWhatWriterWrote()
     {
         var cid = Cid.Compute(1, Multicodec.Raw, "x"u8);
