@@ -72,6 +72,24 @@ public class DagCborRoundTripTests
     }
 
     [Fact]
+    public void Encode_AfterAFailedEncode_StartsClean()
+    {
+        var good = new Dictionary<string, object?> { ["a"] = new List<object?> { 1, 2 }, ["b"] = "x" };
+        var expected = Enc(good);
+        Assert.Throws<CairnException>(() => Enc(new Dictionary<string, object?> { ["a"] = new List<object?> { 1, new object() }, ["b"] = "x" }));
+        Assert.Equal(expected, Enc(good));
+        Assert.Equal(good.Count, ((Dictionary<string, object?>)Decode(expected)!).Count);
+    }
+
+    [Fact]
+    public void Encode_FromManyThreads_GivesIdenticalBytes()
+    {
+        var value = DagCborSamples.LedgerLike(9);
+        var expected = Enc(value);
+        Parallel.For(0, 64, _ => Assert.Equal(expected, Enc(value)));
+    }
+
+    [Fact]
     public void Encode_SelfContainingList_IsRejectedNotStackOverflow()
     {
         var list = new List<object?>();
