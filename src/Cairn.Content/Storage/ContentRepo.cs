@@ -69,6 +69,9 @@ public sealed class ContentRepo : IDisposable
     /// <summary>Opens (creating if needed) the repository in a home folder.</summary>
     public static ContentRepo Open(string? explicitHome) => new(ResolveHome(explicitHome));
 
+    /// <summary>Opens a repository whose lock waits at most <paramref name="lockTimeout"/>.</summary>
+    public static ContentRepo OpenWithLockTimeout(string? explicitHome, TimeSpan lockTimeout) => new(ResolveHome(explicitHome)) { LockTimeout = lockTimeout };
+
     /// <summary>
     /// Checks that <paramref name="cid"/>'s content is present — the block alone for a direct pin,
     /// every block reachable from it for a recursive one — and throws <see cref="ErrorCode.NotFound"/>
