@@ -6,6 +6,7 @@
 //   {op:'dagpb', id, hex}                                        -> {id, ok, error?, links, data, reencoded}
 import { importer } from 'ipfs-unixfs-importer'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
+import { balanced } from 'ipfs-unixfs-importer/layout'
 import { exporter } from 'ipfs-unixfs-exporter'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import * as dagPb from '@ipld/dag-pb'
@@ -56,6 +57,10 @@ async function doImport (c) {
   if (options.chunkSize != null) {
     options.chunker = fixedSize({ chunkSize: options.chunkSize })
     delete options.chunkSize
+  }
+  if (options.maxChildrenPerNode != null) {
+    options.layout = balanced({ maxChildrenPerNode: options.maxChildrenPerNode })
+    delete options.maxChildrenPerNode
   }
   let source
   if (c.kind === 'file') {
