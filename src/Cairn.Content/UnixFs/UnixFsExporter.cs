@@ -93,7 +93,7 @@ public sealed class UnixFsExporter
             }
 
             var link = node.Pb!.Links.FirstOrDefault(l => l.Name == segment)
-                ?? throw new CairnException(ErrorCode.NotFound, $"Cannot resolve '{cidPath}': directory {walked} ({cid}) has no entry '{segment}'.") { Hint = $"List it with `cairn ls {walked}`." };
+                ?? throw new CairnException(ErrorCode.NotFound, $"Cannot resolve '{cidPath}': directory {(walked == cid.ToString() ? walked : $"{walked} ({cid})")} has no entry '{segment}'.") { Hint = $"List it with `cairn ls {walked}`." };
             cid = link.Hash;
             walked += "/" + segment;
         }

@@ -10,7 +10,7 @@ namespace Cairn.Content.Tests.UnixFs;
 /// </summary>
 public sealed class UnixFsImportInteropTests
 {
-    private static readonly string[] Configs = ["v1", "v0", "v1-dagpb"];
+    private static readonly string[] Configs = ["v1", "v0", "v1-dagpb", "v0-raw"];
 
     [Fact(Timeout = 600_000)]
     public async Task ImportFile_VariousSizes_MatchesJsImporter()

@@ -26,6 +26,7 @@ internal static class UnixFsOracle
         "v1" => new JsonObject(),
         "v0" => new JsonObject { ["cidVersion"] = 0, ["rawLeaves"] = false, ["leafType"] = "file" },
         "v1-dagpb" => new JsonObject { ["cidVersion"] = 1, ["rawLeaves"] = false, ["leafType"] = "file" },
+        "v0-raw" => new JsonObject { ["cidVersion"] = 0 },
         _ => throw new ArgumentOutOfRangeException(nameof(config)),
     };
 
@@ -34,6 +35,7 @@ internal static class UnixFsOracle
         "v1" => new(),
         "v0" => new() { CidVersion = 0 },
         "v1-dagpb" => new() { CidVersion = 1, RawLeaves = false },
+        "v0-raw" => new() { CidVersion = 0, RawLeaves = true },
         _ => throw new ArgumentOutOfRangeException(nameof(config)),
     };
 
