@@ -6,6 +6,7 @@
 //   {op:'dagpb', id, hex}                                        -> {id, ok, error?, links, data, reencoded}
 import { importer } from 'ipfs-unixfs-importer'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
+import { balanced } from 'ipfs-unixfs-importer/layout'
 import { exporter } from 'ipfs-unixfs-exporter'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import * as dagPb from '@ipld/dag-pb'
@@ -57,6 +58,10 @@ async function doImport (c) {
     options.chunker = fixedSize({ chunkSize: options.chunkSize })
     delete options.chunkSize
   }
+  if (options.maxChildrenPerNode != null) {
+    options.layout = balanced({ maxChildrenPerNode: options.maxChildrenPerNode })
+    delete options.maxChildrenPerNode
+  }
   let source
   if (c.kind === 'file') {
     source = [{ content: fs.createReadStream(c.path, { highWaterMark: 1 << 20 }) }]
@@ -77,11 +82,11 @@ async function doImport (c) {
   return { root: last.cid.toString(), rootPath: last.path, cids: [...store.blocks.keys()].sort() }
 }
 
-async function writeOut (entry, out) {
+async function writeOut (entry, out, store) {
   if (entry.type === 'directory') {
     fs.mkdirSync(out)
-    for await (const child of entry.content()) {
-      await writeOut(child, path.join(out, child.name))
+    for await (const child of entry.entries()) {
+      await writeOut(await exporter(child.cid, store), path.join(out, child.name), store)
     }
   } else if (entry.type === 'file' || entry.type === 'raw') {
     const fd = fs.openSync(out, 'wx')
@@ -100,7 +105,7 @@ async function doExport (c) {
     await store.put(CID.parse(name), fs.readFileSync(path.join(c.blocksDir, name)))
   }
   const entry = await exporter(CID.parse(c.root), store)
-  await writeOut(entry, c.out)
+  await writeOut(entry, c.out, store)
   return { type: entry.type }
 }
 

@@ -11,7 +11,10 @@ public sealed record ImportOptions
     /// <summary>The CID version of dag-pb nodes: 0 or 1.</summary>
     public int CidVersion { get; init; } = 1;
 
-    /// <summary>Raw leaves (bafkrei… blocks); null means true for CIDv1 and false for CIDv0, as kubo does.</summary>
+    /// <summary>
+    /// Raw leaves (bafkrei… blocks); null means true for CIDv1 and false for CIDv0, as kubo does.
+    /// With CIDv0 and raw leaves, the leaves are CIDv1 raw blocks under CIDv0 nodes (as in kubo).
+    /// </summary>
     public bool? RawLeaves { get; init; }
 
     /// <summary>The fixed chunk size in bytes (kubo's <c>--chunker size-N</c>).</summary>

@@ -47,11 +47,6 @@ public sealed class UnixFsImporter
             throw new CairnException(ErrorCode.InvalidArgument, $"A node needs room for at least 2 links, not {options.MaxLinks}.");
         }
 
-        if (options.CidVersion == 0 && options.RawLeaves == true)
-        {
-            throw new CairnException(ErrorCode.InvalidArgument, "Raw leaves need CIDv1 (a CIDv0 can only name dag-pb blocks).") { Hint = "Use --cid-version 1, or --raw-leaves=false." };
-        }
-
         _store = store;
         _options = options;
         _rawLeaves = options.EffectiveRawLeaves;
