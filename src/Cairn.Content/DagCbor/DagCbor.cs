@@ -14,7 +14,7 @@ namespace Cairn.Content.DagCbor;
 /// <remarks>
 /// <para><see cref="Encode"/> accepts <c>null</c>, <see cref="bool"/>, the integer types and
 /// <see cref="BigInteger"/> (-2^64..2^64-1), finite <see cref="double"/> and <see cref="float"/>,
-/// <see cref="string"/>, <c>byte[]</c> / <see cref="ReadOnlyMemory{T}"/> / <see cref="Memory{T}"/> of bytes, <see cref="Cid"/>,
+/// <see cref="string"/>, <c>byte[]</c> / <see cref="ReadOnlyMemory{T}"/> / <see cref="Memory{T}"/> / <see cref="ArraySegment{T}"/> of bytes, <see cref="Cid"/>,
 /// dictionaries with string keys (<see cref="IReadOnlyDictionary{TKey, TValue}"/>, <see cref="IDictionary{TKey, TValue}"/>,
 /// or any non-generic <see cref="IDictionary"/> whose keys are strings) and other <see cref="IEnumerable"/>s as lists.</para>
 /// <para><see cref="Decode"/> returns <c>null</c>, <see cref="bool"/>, <see cref="long"/> (or <see cref="ulong"/> above
@@ -29,6 +29,8 @@ public static class DagCbor
 
     /// <summary>The smallest integer DAG-CBOR can hold: -2^64.</summary>
     public static readonly BigInteger MinInteger = -(BigInteger.One << 64);
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Encodes <paramref name="value"/> canonically.</summary>
     public static byte[] Encode(object? value)
@@ -181,6 +183,9 @@ public static class DagCbor
             case Memory<byte> mem:
                 writer.WriteBytes(mem.Span);
                 return;
+            case ArraySegment<byte> segment:
+                writer.WriteBytes(segment);
+                return;
             case Cid cid:
                 writer.WriteCid(cid);
                 return;
@@ -279,7 +284,7 @@ public static class DagCbor
     {
         try
         {
-            return new UTF8Encoding(false, true).GetBytes(key);
+            return StrictUtf8.GetBytes(key);
         }
         catch (EncoderFallbackException e)
         {

@@ -61,7 +61,7 @@ public ref struct DagCborReader
         EnsureNotDone();
         if (_position >= _data.Length)
         {
-            throw Truncated(_position, "an item");
+            throw TruncatedItem();
         }
 
         var initial = _data[_position];
@@ -387,6 +387,9 @@ public ref struct DagCborReader
     private static CairnException Truncated(int offset, string what)
         => Error(offset, $"the data ends before {what} is complete (truncated)");
 
+    private readonly CairnException TruncatedItem()
+        => _position == 0 ? Error(0, "no data (an empty block is not DAG-CBOR)") : Truncated(_position, "an item");
+
     private int ReadStartContainer(int major)
     {
         var start = BeginItem(out _);
@@ -406,15 +409,15 @@ public ref struct DagCborReader
             throw Truncated(start, $"a {(major == 4 ? "list" : "map")} of {count} {(major == 4 ? "items" : "entries")} ({remaining} bytes remain)");
         }
 
+        if (_depth == _maxDepth)
+        {
+            throw Error(start, $"lists and maps are nested deeper than the limit of {_maxDepth}");
+        }
+
         if (items == 0)
         {
             EndItem();
             return 0;
-        }
-
-        if (_depth == _maxDepth)
-        {
-            throw Error(start, $"lists and maps are nested deeper than the limit of {_maxDepth}");
         }
 
         if (_frames is null || _depth == _frames.Length)
@@ -431,7 +434,7 @@ public ref struct DagCborReader
         EnsureNotDone();
         if (_position >= _data.Length)
         {
-            throw Truncated(_position, _depth == 0 && _position == 0 ? "the first item (no data)" : "an item");
+            throw TruncatedItem();
         }
 
         isKey = IsAtMapKey;

@@ -257,16 +257,16 @@ public sealed class DagCborWriter
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         BeginValue();
+        if (_depth == DagCbor.MaxDepth)
+        {
+            throw new CairnException(ErrorCode.InvalidArgument, $"Lists and maps are nested deeper than the DAG-CBOR limit of {DagCbor.MaxDepth}.");
+        }
+
         WriteHead(major, (ulong)count);
         if (count == 0)
         {
             EndItem();
             return;
-        }
-
-        if (_depth == DagCbor.MaxDepth)
-        {
-            throw new CairnException(ErrorCode.InvalidArgument, $"Lists and maps are nested deeper than the DAG-CBOR limit of {DagCbor.MaxDepth}.");
         }
 
         if (_depth == _frames.Length)
