@@ -119,7 +119,7 @@ public static class CarImporter
         }
         else
         {
-            await repo.Blocks.FlushAsync(cancellationToken);
+            await repo.FileStore.FlushAsync(cancellationToken);
         }
 
         return new CarImportResult(header.Roots, blocks, bytes, pin && header.Roots.Count > 0);

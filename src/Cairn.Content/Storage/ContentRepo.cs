@@ -1,4 +1,5 @@
 using Cairn.Multiformats;
+using Cairn.Storage;
 
 namespace Cairn.Content.Storage;
 
@@ -27,7 +28,7 @@ public sealed class ContentRepo : IDisposable
         Home = home;
         Directory.CreateDirectory(home);
         Lock = new RepoLock(Path.Combine(home, "gc.lock"));
-        Blocks = new FileBlockStore(Path.Combine(home, "blocks")) { BeforeWrite = EnsureWriteLeaseAsync };
+        FileStore = new FileBlockStore(Path.Combine(home, "blocks")) { BeforeWrite = EnsureWriteLeaseAsync };
         _pins = new SqlitePinStore(Path.Combine(home, "pins.db"));
         Pins = new CheckedPinStore(this, _pins);
     }
@@ -36,7 +37,10 @@ public sealed class ContentRepo : IDisposable
     public string Home { get; }
 
     /// <summary>The block store.</summary>
-    public FileBlockStore Blocks { get; }
+    public IBlockStore Blocks => FileStore;
+
+    /// <summary>The block store as files (for flushing, gc and maintenance).</summary>
+    public FileBlockStore FileStore { get; }
 
     /// <summary>The pins. Adding one checks the content is present and makes its blocks durable first.</summary>
     public IPinStore Pins { get; }
@@ -129,7 +133,7 @@ public sealed class ContentRepo : IDisposable
     internal async Task PinAllAsync(IReadOnlyList<Cid> roots, PinMode mode, CancellationToken cancellationToken)
     {
         await EnsureWriteLeaseAsync(cancellationToken);
-        await Blocks.FlushAsync(cancellationToken);
+        await FileStore.FlushAsync(cancellationToken);
         await _pins.AddManyAsync(roots, mode, null, cancellationToken);
     }
 
@@ -174,7 +178,7 @@ public sealed class ContentRepo : IDisposable
             // Under the lease, gc cannot delete what was just found present before the pin is written.
             await repo.EnsureWriteLeaseAsync(cancellationToken);
             await repo.EnsurePresentAsync(cid, mode, null, cancellationToken);
-            await repo.Blocks.FlushAsync(cancellationToken);
+            await repo.FileStore.FlushAsync(cancellationToken);
             await inner.AddAsync(cid, mode, name, cancellationToken);
         }
 

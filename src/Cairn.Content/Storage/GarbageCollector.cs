@@ -38,7 +38,7 @@ public sealed class GarbageCollector
     public async Task<GcResult> RunAsync(CancellationToken cancellationToken = default)
     {
         using var exclusive = await _repo.Lock.AcquireExclusiveAsync(_repo.LockTimeout, cancellationToken);
-        var store = _repo.Blocks;
+        var store = _repo.FileStore;
 
         var recursive = new List<Cid>();
         var marked = new HashSet<string>(StringComparer.Ordinal);

@@ -281,7 +281,7 @@ public sealed class CarImportTests : IDisposable
 
         // What the rejected file stored is unpinned, so the next gc takes it all.
         await repo.CollectGarbageAsync(ct);
-        Assert.Empty(await repo.Blocks.StoredKeysAsync(ct));
+        Assert.Empty(await repo.FileStore.StoredKeysAsync(ct));
     }
 
     /// <summary>A forward-only stream that returns at most 7 bytes a read, to exercise buffering across boundaries.</summary>

@@ -42,7 +42,7 @@ public sealed class GarbageCollectorTests : IDisposable
         using var gcRepo = _home.Open();
         var result = await gcRepo.CollectGarbageAsync(ct);
 
-        var survivors = await gcRepo.Blocks.StoredKeysAsync(ct);
+        var survivors = await gcRepo.FileStore.StoredKeysAsync(ct);
         Assert.Equal(kept.Select(TestBlocks.Key).ToHashSet(), survivors);
         Assert.Equal(garbage.Select(TestBlocks.Key).ToHashSet(), result.Removed.Select(TestBlocks.Key).ToHashSet());
         Assert.Equal(kept.Count, result.KeptBlocks);
@@ -64,15 +64,15 @@ public sealed class GarbageCollectorTests : IDisposable
         var root = await repo.Blocks.PutAsync(TestBlocks.Node("root", leaf), ct);
         await repo.Pins.AddAsync(root, PinMode.Recursive, null, ct);
         await repo.Blocks.PutAsync(TestBlocks.Raw("garbage"), ct);
-        var path = repo.Blocks.PathOf(leaf);
+        var path = repo.FileStore.PathOf(leaf);
         await File.WriteAllTextAsync(path, "rotten!!", ct);
-        var before = await repo.Blocks.StoredKeysAsync(ct);
+        var before = await repo.FileStore.StoredKeysAsync(ct);
 
         var e = await Assert.ThrowsAsync<CairnException>(() => repo.CollectGarbageAsync(ct));
 
         Assert.Equal(ErrorCode.IntegrityViolation, e.Code);
         Assert.Contains(leaf.ToString(), e.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await repo.Blocks.StoredKeysAsync(ct));
+        Assert.Equal(before, await repo.FileStore.StoredKeysAsync(ct));
     }
 
     [Fact(Timeout = 60_000)]
@@ -84,13 +84,13 @@ public sealed class GarbageCollectorTests : IDisposable
         var root = await repo.Blocks.PutAsync(TestBlocks.Node("root", leaf), ct);
         await repo.Pins.AddAsync(root, PinMode.Recursive, null, ct);
         await repo.Blocks.PutAsync(TestBlocks.Raw("garbage"), ct);
-        File.Delete(repo.Blocks.PathOf(leaf));
-        var before = await repo.Blocks.StoredKeysAsync(ct);
+        File.Delete(repo.FileStore.PathOf(leaf));
+        var before = await repo.FileStore.StoredKeysAsync(ct);
 
         var e = await Assert.ThrowsAsync<CairnException>(() => repo.CollectGarbageAsync(ct));
 
         Assert.Equal(ErrorCode.NotFound, e.Code);
-        Assert.Equal(before, await repo.Blocks.StoredKeysAsync(ct));
+        Assert.Equal(before, await repo.FileStore.StoredKeysAsync(ct));
     }
 
     [Fact(Timeout = 60_000)]
@@ -117,7 +117,7 @@ public sealed class GarbageCollectorTests : IDisposable
         var result = await gc;
 
         Assert.Equal(0, result.RemovedBlocks);
-        Assert.Equal(new[] { leaf, root }.Select(TestBlocks.Key).ToHashSet(), await gcRepo.Blocks.StoredKeysAsync(ct));
+        Assert.Equal(new[] { leaf, root }.Select(TestBlocks.Key).ToHashSet(), await gcRepo.FileStore.StoredKeysAsync(ct));
     }
 
     [Fact(Timeout = 60_000)]
@@ -139,7 +139,7 @@ public sealed class GarbageCollectorTests : IDisposable
     {
         var ct = TestTimeout.Token();
         using var repo = _home.Open();
-        var stale = Path.Combine(repo.Blocks.Root, FileBlockStore.TempFolderName, "999-dead");
+        var stale = Path.Combine(repo.FileStore.Root, FileBlockStore.TempFolderName, "999-dead");
         await File.WriteAllBytesAsync(stale, [1, 2, 3], ct);
         File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - TimeSpan.FromDays(1));
 
