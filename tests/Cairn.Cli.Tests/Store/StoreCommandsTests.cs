@@ -147,6 +147,34 @@ public sealed class StoreCommandsTests : IDisposable
         Assert.Contains($"pinned root {root} recursively", again.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task CarImport_TwoProcessesSameContentAtOnce_BothSucceed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(170));
+        var ct = cts.Token;
+        var car = BuildCar(blocks: 40, out var root);
+        var file = Path.Combine(_dir, "same.car");
+        await File.WriteAllBytesAsync(file, car, ct);
+
+        var first = CairnProcess.RunAsync(Home, ct, "car", "import", file);
+        var second = CairnProcess.RunAsync(Home, ct, "car", "import", file);
+        var results = await Task.WhenAll(first, second);
+
+        Assert.All(results, r => Assert.True(r.Exit == 0, r.Stderr));
+        var store = new FileBlockStore(Path.Combine(Home, "blocks"));
+        var count = 0;
+        await foreach (var cid in store.ListAsync(ct))
+        {
+            Assert.NotNull(await store.GetAsync(cid, ct));
+            count++;
+        }
+
+        Assert.Equal(41, count);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Home, "blocks", FileBlockStore.TempFolderName)));
+        var ls = await CairnProcess.RunAsync(Home, ct, "pin", "ls");
+        Assert.Equal($"{root} recursive", ls.Stdout.Trim());
+    }
+
     private static int CountBlockFiles(string blocksDir) =>
         Directory.Exists(blocksDir)
             ? Directory.EnumerateDirectories(blocksDir).Where(d => Path.GetFileName(d).Length == 2).Sum(d => Directory.EnumerateFiles(d, "*.data").Count())

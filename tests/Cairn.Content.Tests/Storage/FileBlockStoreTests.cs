@@ -155,6 +155,24 @@ public sealed class FileBlockStoreTests : IDisposable
         Assert.True(await store.HasAsync(b, ct));
     }
 
+    [Fact]
+    public void PathOf_ManyBlocks_SpreadEvenlyOverTheShards()
+    {
+        var store = new FileBlockStore(_home.Blocks);
+        var counts = new Dictionary<string, int>();
+        var data = new byte[8];
+        for (var i = 0; i < 50_000; i++)
+        {
+            BitConverter.TryWriteBytes(data, (long)i);
+            var shard = Path.GetFileName(Path.GetDirectoryName(store.PathOf(Cid.Compute(1, Multicodec.Raw, data)))!);
+            counts[shard] = counts.GetValueOrDefault(shard) + 1;
+        }
+
+        // 1,024 shards of ~49 blocks each: a million blocks is ~1,000 files a folder.
+        Assert.Equal(1024, counts.Count);
+        Assert.InRange(counts.Values.Max(), 49, 49 * 2);
+    }
+
     private static async Task<List<Cid>> ListAsync(FileBlockStore store, CancellationToken ct)
     {
         var list = new List<Cid>();
