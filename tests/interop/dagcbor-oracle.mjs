@@ -1,11 +1,14 @@
 // DAG-CBOR oracle: the reference @ipld/dag-cbor encodes and decodes values that Cairn's tests send.
 //
-// stdin: {"cases": [{"value": TAGGED, "ours": base64}], "rejects": [base64, ...]}
+// stdin: {"cases": [{"value": TAGGED, "ours": base64}], "rejects": [base64, ...], "decodes": [base64, ...]}
 // TAGGED: null | true | false | {"i": "decimal"} | {"f": "16 hex digits: the float64 bits"} | {"s": text}
 //         | {"b": base64} | {"c": cid string} | {"l": [TAGGED...]} | {"m": [[key, TAGGED]...]}
 // stdout: {"cases": [{"bytes": base64|null, "encodeError": msg|null, "extendedFloat": bool,
 //                     "decodesOurs": bool, "decodeError": msg|null}],
-//          "rejects": [{"rejected": bool, "error": msg|null}]}
+//          "rejects": [{"rejected": bool, "error": msg|null}],
+//          "decodes": [{"value": DUMP|null, "error": msg|null}]}
+// DUMP is TAGGED except that every JavaScript number is {"n": "16 hex digits: its float64 bits"}
+// (JavaScript cannot tell the integer 1 from the float 1.0) and a BigInt is {"i": "decimal"}.
 //
 // JavaScript has one number type, so a float with an integral value (1.0, -0.0, 1e300) would be
 // encoded by @ipld/dag-cbor as an integer. Those floats are wrapped in F64 and encoded as a float64
@@ -117,4 +120,29 @@ const rejects = (input.rejects ?? []).map(b64 => {
   }
 })
 
-process.stdout.write(JSON.stringify({ cases, rejects }))
+function dump (v) {
+  if (v === null || v === true || v === false) return v
+  if (typeof v === 'number') {
+    const b = Buffer.alloc(8)
+    b.writeDoubleBE(v, 0)
+    return { n: b.toString('hex') }
+  }
+  if (typeof v === 'bigint') return { i: v.toString() }
+  if (typeof v === 'string') return { s: v }
+  if (v instanceof Uint8Array) return { b: Buffer.from(v).toString('base64') }
+  const cid = CID.asCID(v)
+  if (cid) return { c: cid.toString() }
+  if (Array.isArray(v)) return { l: v.map(dump) }
+  if (typeof v === 'object') return { m: Object.keys(v).map(k => [k, dump(v[k])]) }
+  throw new Error('cannot dump ' + typeof v)
+}
+
+const decodes = (input.decodes ?? []).map(b64 => {
+  try {
+    return { value: dump(dagCbor.decode(new Uint8Array(Buffer.from(b64, 'base64')))), error: null }
+  } catch (e) {
+    return { value: null, error: String(e.message ?? e) }
+  }
+})
+
+process.stdout.write(JSON.stringify({ cases, rejects, decodes }))

@@ -30,14 +30,31 @@ public static class DagCbor
     /// <summary>The smallest integer DAG-CBOR can hold: -2^64.</summary>
     public static readonly BigInteger MinInteger = -(BigInteger.One << 64);
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private const int CachedWriterMaxCapacity = 64 * 1024;
+
+    [ThreadStatic]
+    private static DagCborWriter? _cachedWriter;
 
     /// <summary>Encodes <paramref name="value"/> canonically.</summary>
     public static byte[] Encode(object? value)
     {
-        var writer = new DagCborWriter();
-        Write(writer, value, 0);
-        return writer.ToArray();
+        // One writer per thread is reused; it is taken out while in use, so a nested call (from a
+        // caller's enumerator) gets a fresh one.
+        var writer = _cachedWriter ?? new DagCborWriter();
+        _cachedWriter = null;
+        try
+        {
+            Write(writer, value, 0);
+            return writer.ToArray();
+        }
+        finally
+        {
+            if (writer.OwnCapacity <= CachedWriterMaxCapacity)
+            {
+                writer.Reset();
+                _cachedWriter = writer;
+            }
+        }
     }
 
     /// <summary>Encodes <paramref name="value"/> canonically into <paramref name="writer"/> (as one item).</summary>
@@ -117,7 +134,7 @@ public static class DagCbor
         List<Cid>? links = null;
         do
         {
-            if (reader.SkipOne() is { } cid)
+            if (reader.SkipOne(materialize: true) is { } cid)
             {
                 (links ??= []).Add(cid);
             }
@@ -250,52 +267,70 @@ public static class DagCbor
 
     private static void WriteMap(DagCborWriter writer, IEnumerable<KeyValuePair<string, object?>> entries, int count, int depth)
     {
-        var keys = new byte[count][];
-        var values = new object?[count];
+        // All keys go into one pooled buffer; an index array is sorted by the canonical order of
+        // the key slices, so a map costs no allocation per key.
+        var values = ArrayPool<object?>.Shared.Rent(count);
+        var spans = ArrayPool<(int Offset, int Length)>.Shared.Rent(count);
+        var order = ArrayPool<int>.Shared.Rent(count);
+        var keyBytes = ArrayPool<byte>.Shared.Rent(256);
+        var used = 0;
         var n = 0;
-        foreach (var (key, value) in entries)
-        {
-            if (n == count)
-            {
-                throw new CairnException(ErrorCode.InvalidArgument, $"The dictionary reported {count} entries but enumerated more.");
-            }
-
-            ArgumentNullException.ThrowIfNull(key);
-            keys[n] = EncodeKey(key);
-            values[n] = value;
-            n++;
-        }
-
-        if (n != count)
-        {
-            throw new CairnException(ErrorCode.InvalidArgument, $"The dictionary reported {count} entries but enumerated {n}.");
-        }
-
-        Array.Sort(keys, values, Utf8KeyComparer.Instance);
-        writer.WriteStartMap(count);
-        for (var i = 0; i < count; i++)
-        {
-            writer.WriteUtf8String(keys[i]);
-            Write(writer, values[i], depth + 1);
-        }
-    }
-
-    private static byte[] EncodeKey(string key)
-    {
         try
         {
-            return StrictUtf8.GetBytes(key);
+            foreach (var (key, value) in entries)
+            {
+                if (n == count)
+                {
+                    throw new CairnException(ErrorCode.InvalidArgument, $"The dictionary reported {count} entries but enumerated more.");
+                }
+
+                ArgumentNullException.ThrowIfNull(key);
+                var max = Encoding.UTF8.GetMaxByteCount(key.Length);
+                if (keyBytes.Length - used < max)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(keyBytes.Length * 2, used + max));
+                    keyBytes.AsSpan(0, used).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(keyBytes);
+                    keyBytes = bigger;
+                }
+
+                var status = System.Text.Unicode.Utf8.FromUtf16(key, keyBytes.AsSpan(used), out _, out var written, replaceInvalidSequences: false);
+                if (status != OperationStatus.Done)
+                {
+                    throw new CairnException(ErrorCode.InvalidArgument, "A map key cannot be encoded: it holds an unpaired UTF-16 surrogate, which has no UTF-8 form.");
+                }
+
+                spans[n] = (used, written);
+                values[n] = value;
+                order[n] = n;
+                used += written;
+                n++;
+            }
+
+            if (n != count)
+            {
+                throw new CairnException(ErrorCode.InvalidArgument, $"The dictionary reported {count} entries but enumerated {n}.");
+            }
+
+            var buffer = keyBytes;
+            var slices = spans;
+            order.AsSpan(0, count).Sort((a, b) => DagCborKeyComparer.CompareUtf8(
+                buffer.AsSpan(slices[a].Offset, slices[a].Length),
+                buffer.AsSpan(slices[b].Offset, slices[b].Length)));
+            writer.WriteStartMap(count);
+            for (var i = 0; i < count; i++)
+            {
+                var (offset, length) = spans[order[i]];
+                writer.WriteUtf8String(keyBytes.AsSpan(offset, length));
+                Write(writer, values[order[i]], depth + 1);
+            }
         }
-        catch (EncoderFallbackException e)
+        finally
         {
-            throw new CairnException(ErrorCode.InvalidArgument, "A map key cannot be encoded: it holds an unpaired UTF-16 surrogate, which has no UTF-8 form.", e);
+            ArrayPool<object?>.Shared.Return(values, clearArray: true);
+            ArrayPool<(int, int)>.Shared.Return(spans);
+            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<byte>.Shared.Return(keyBytes);
         }
-    }
-
-    private sealed class Utf8KeyComparer : IComparer<byte[]>
-    {
-        public static readonly Utf8KeyComparer Instance = new();
-
-        public int Compare(byte[]? x, byte[]? y) => DagCborKeyComparer.CompareUtf8(x, y);
     }
 }

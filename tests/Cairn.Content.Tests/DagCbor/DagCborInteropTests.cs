@@ -1,4 +1,10 @@
+using System.Buffers.Binary;
+using System.Collections;
+using System.Globalization;
+using System.Numerics;
 using System.Text;
+using System.Text.Json;
+using Cairn.Multiformats;
 using Codec = Cairn.Content.DagCbor.DagCbor;
 
 namespace Cairn.Content.Tests.DagCbor;
@@ -81,6 +87,54 @@ public class DagCborInteropTests(DagCborOracleFixture oracle) : IClassFixture<Da
     }
 
     [Fact]
+    public void MutatedEncodings_CairnAcceptsOnlyWhatReferenceDecodesToTheSameValue()
+    {
+        // Differential check on thousands of damaged blocks: whatever Cairn accepts, the reference accepts
+        // and reads as the same value; whatever only the reference accepts falls in a category where Cairn
+        // is documented to be stricter (docs/formats.md).
+        string[] stricter = ["out of order", "16-bit float", "32-bit float", "undefined", "invalid UTF-8", "nested deeper", "invalid CID"];
+        var failures = new List<string>();
+        var counts = new Dictionary<string, int>();
+        for (var i = 0; i < oracle.MutatedInputs.Count; i++)
+        {
+            var input = oracle.MutatedInputs[i];
+            var (reference, referenceError) = oracle.MutatedResults[i];
+            object? ours;
+            try
+            {
+                ours = Codec.Decode(input);
+            }
+            catch (CairnException e)
+            {
+                var category = reference is null ? "both reject" : stricter.FirstOrDefault(e.Message.Contains);
+                if (category is null)
+                {
+                    failures.Add($"{Convert.ToHexString(input)}: only Cairn rejects it, not for a documented reason: {e.Message}");
+                }
+
+                counts[category ?? "?"] = counts.GetValueOrDefault(category ?? "?") + 1;
+                continue;
+            }
+
+            counts["both accept"] = counts.GetValueOrDefault("both accept") + 1;
+            if (reference is null)
+            {
+                failures.Add($"{Convert.ToHexString(input)}: Cairn accepts it, the reference rejects it: {referenceError}");
+            }
+            else if (!MatchesDump(ours, reference.Value))
+            {
+                failures.Add($"{Convert.ToHexString(input)}: Cairn reads {DagCborSamples.Describe(ours)}, the reference {reference.Value}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
+
+        // The mutations must exercise both outcomes, or this test proves nothing.
+        Assert.True(counts.GetValueOrDefault("both accept") > 100, string.Join(", ", counts));
+        Assert.True(counts.GetValueOrDefault("both reject") > 100, string.Join(", ", counts));
+    }
+
+    [Fact]
     public void TruncatedEncoding_RejectedByReferenceAndByCairn()
     {
         Assert.Equal(oracle.TruncationInputs.Count, oracle.TruncationRejections.Count);
@@ -91,5 +145,74 @@ public class DagCborInteropTests(DagCborOracleFixture oracle) : IClassFixture<Da
             var e = Assert.Throws<CairnException>(() => Codec.Decode(prefix));
             Assert.Equal(ErrorCode.InvalidInput, e.Code);
         }
+    }
+
+    private static bool MatchesDump(object? ours, JsonElement dump)
+    {
+        switch (dump.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return ours is null;
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                return ours is bool b && b == dump.GetBoolean();
+        }
+
+        if (dump.TryGetProperty("n", out var n))
+        {
+            // JavaScript numbers: a float must match bit for bit, an integer by value.
+            var bits = BinaryPrimitives.ReadInt64BigEndian(Convert.FromHexString(n.GetString()!));
+            return ours switch
+            {
+                double d => BitConverter.DoubleToInt64Bits(d) == bits,
+                long l => Math.Abs(l) <= 1L << 53 && l == BitConverter.Int64BitsToDouble(bits),
+                ulong ul => ul <= 1UL << 53 && ul == BitConverter.Int64BitsToDouble(bits),
+                _ => false,
+            };
+        }
+
+        if (dump.TryGetProperty("i", out var i))
+        {
+            var expected = BigInteger.Parse(i.GetString()!, CultureInfo.InvariantCulture);
+            return ours switch
+            {
+                long l => l == expected,
+                ulong ul => ul == expected,
+                BigInteger big => big == expected,
+                _ => false,
+            };
+        }
+
+        if (dump.TryGetProperty("s", out var s))
+        {
+            return ours is string str && str == s.GetString();
+        }
+
+        if (dump.TryGetProperty("b", out var bytes))
+        {
+            return ours is byte[] arr && arr.AsSpan().SequenceEqual(bytes.GetBytesFromBase64());
+        }
+
+        if (dump.TryGetProperty("c", out var c))
+        {
+            return ours is Cid cid && cid == Cid.Parse(c.GetString()!);
+        }
+
+        if (dump.TryGetProperty("l", out var l2))
+        {
+            return ours is IList list && list.Count == l2.GetArrayLength() && l2.EnumerateArray().Select((e, k) => MatchesDump(list[k], e)).All(x => x);
+        }
+
+        if (dump.TryGetProperty("m", out var m))
+        {
+            if (ours is not Dictionary<string, object?> map || map.Count != m.GetArrayLength())
+            {
+                return false;
+            }
+
+            return m.EnumerateArray().All(e => map.TryGetValue(e[0].GetString()!, out var v) && MatchesDump(v, e[1]));
+        }
+
+        return false;
     }
 }

@@ -22,6 +22,12 @@ public sealed class DagCborOracleFixture : IAsyncLifetime
 
     public IReadOnlyList<(bool Rejected, string? Error)> TruncationRejections { get; private set; } = [];
 
+    /// <summary>Random mutations of valid encodings, decoded by both implementations.</summary>
+    public IReadOnlyList<byte[]> MutatedInputs { get; private set; } = [];
+
+    /// <summary>The reference's decoding of each mutated input: its dumped value, or its error.</summary>
+    public IReadOnlyList<(JsonElement? Value, string? Error)> MutatedResults { get; private set; } = [];
+
     public async Task InitializeAsync()
     {
         var cases = DagCborSamples.EdgeCases().Select(c => (c.Name, c.Value)).ToList();
@@ -34,6 +40,9 @@ public sealed class DagCborOracleFixture : IAsyncLifetime
         Cases = cases.Select(c => (c.Name, c.Value, Codec.Encode(c.Value))).ToList();
         var ledger = Codec.Encode(DagCborSamples.LedgerLike(7));
         TruncationInputs = Enumerable.Range(0, ledger.Length).Select(n => ledger[..n]).ToList();
+
+        var mutations = new Random(4242);
+        MutatedInputs = Enumerable.Range(0, 4000).Select(_ => Mutate(Cases[mutations.Next(Cases.Count)].Ours, mutations)).ToList();
 
         using var stdin = new MemoryStream();
         using (var json = new Utf8JsonWriter(stdin))
@@ -57,6 +66,13 @@ public sealed class DagCborOracleFixture : IAsyncLifetime
             }
 
             json.WriteEndArray();
+            json.WriteStartArray("decodes");
+            foreach (var bytes in MutatedInputs)
+            {
+                json.WriteBase64StringValue(bytes);
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 
@@ -73,6 +89,39 @@ public sealed class DagCborOracleFixture : IAsyncLifetime
             .Select(e => (e.GetProperty("rejected").GetBoolean(), e.GetProperty("error").GetString())).ToList();
         Rejections = rejections.Take(DagCborNonCanonical.All.Count).ToList();
         TruncationRejections = rejections.Skip(DagCborNonCanonical.All.Count).ToList();
+        MutatedResults = doc.RootElement.GetProperty("decodes").EnumerateArray()
+            .Select(e => (e.GetProperty("value").ValueKind == JsonValueKind.Null && e.GetProperty("error").ValueKind == JsonValueKind.String
+                    ? (JsonElement?)null
+                    : e.GetProperty("value").Clone(),
+                e.GetProperty("error").GetString()))
+            .ToList();
+    }
+
+    private static byte[] Mutate(byte[] bytes, Random random)
+    {
+        var list = bytes.ToList();
+        var at = random.Next(list.Count);
+        switch (random.Next(5))
+        {
+            case 0:
+                list[at] = (byte)random.Next(256);
+                break;
+            case 1:
+                list[at] ^= (byte)(1 << random.Next(8));
+                break;
+            case 2:
+                list.Insert(at, (byte)random.Next(256));
+                break;
+            case 3:
+                list.RemoveAt(at);
+                break;
+            default:
+                // Small arithmetic changes hit lengths and counts, which flipping random bits rarely does well.
+                list[at] = (byte)(list[at] + random.Next(-2, 3));
+                break;
+        }
+
+        return [.. list];
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
