@@ -175,14 +175,68 @@ public sealed class StoreCommandsTests : IDisposable
         Assert.Equal($"{root} recursive", ls.Stdout.Trim());
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Gc_RacingImportsAndAdds_NeverBreaksTheirPins()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(290));
+        var ct = cts.Token;
+        var garbage = Path.Combine(_dir, "garbage.bin");
+        await File.WriteAllBytesAsync(garbage, RandomBytes(1_000_000, 99), ct);
+        var seeded = await CairnProcess.RunAsync(Home, ct, "add", "-Q", "--pin=false", garbage);
+        Assert.True(seeded.Exit == 0, seeded.Stderr);
+
+        var runs = new List<Task<(int Exit, string Stdout, string Stderr)>>();
+        var roots = new List<Cid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var car = BuildCar(blocks: 24, out var root, seed: i);
+            roots.Add(root);
+            var file = Path.Combine(_dir, $"race-{i}.car");
+            await File.WriteAllBytesAsync(file, car, ct);
+            var added = Path.Combine(_dir, $"race-{i}.bin");
+            await File.WriteAllBytesAsync(added, RandomBytes(3_000_000, 1000 + i), ct);
+            runs.Add(CairnProcess.RunAsync(Home, ct, "car", "import", file));
+            runs.Add(CairnProcess.RunAsync(Home, ct, "gc"));
+            runs.Add(CairnProcess.RunAsync(Home, ct, "add", "-Q", added));
+        }
+
+        var results = await Task.WhenAll(runs);
+        Assert.All(results, r => Assert.True(r.Exit == 0, r.Stderr));
+        for (var i = 0; i < 3; i++)
+        {
+            roots.Add(Cid.Parse(results[(i * 3) + 2].Stdout.Trim()));
+        }
+
+        // Whatever order they ran in, every pinned DAG is complete and verifies (export reads and
+        // checks every block), and a last gc removes only the unpinned seed.
+        foreach (var root in roots)
+        {
+            var export = await CairnProcess.RunAsync(Home, ct, "car", "export", root.ToString(), "-o", Path.Combine(_dir, "check.car"));
+            Assert.True(export.Exit == 0, export.Stderr);
+        }
+
+        var last = await CairnProcess.RunAsync(Home, ct, "gc", "--output", "json");
+        Assert.True(last.Exit == 0, last.Stderr);
+        var ls = await CairnProcess.RunAsync(Home, ct, "pin", "ls", "--output", "json");
+        using var pins = JsonDocument.Parse(ls.Stdout);
+        Assert.Equal(roots.Select(r => r.ToString()).Order(), pins.RootElement.EnumerateArray().Select(p => p.GetProperty("cid").GetString()!).Order());
+    }
+
+    private static byte[] RandomBytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
     private static int CountBlockFiles(string blocksDir) =>
         Directory.Exists(blocksDir)
             ? Directory.EnumerateDirectories(blocksDir).Where(d => Path.GetFileName(d).Length == 2).Sum(d => Directory.EnumerateFiles(d, "*.data").Count())
             : 0;
 
-    private static byte[] BuildCar(int blocks, out Cid root)
+    private static byte[] BuildCar(int blocks, out Cid root, int seed = 1234)
     {
-        var random = new Random(1234);
+        var random = new Random(seed);
         var leaves = new List<(Cid Cid, byte[] Bytes)>();
         for (var i = 0; i < blocks; i++)
         {
