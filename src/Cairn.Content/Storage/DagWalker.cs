@@ -34,6 +34,10 @@ internal static class DagWalker
     /// <param name="readRawBlocks">When false, raw blocks (which have no links) are only checked for presence, not read and verified.</param>
     /// <param name="links">The link extractor (tests inject one).</param>
     /// <param name="cancellationToken">Cancels the walk.</param>
+    /// <param name="verify">
+    /// False to skip hashing blocks read from a <see cref="FileBlockStore"/> (a presence check right
+    /// after an import that hashed them anyway); gc and export always verify.
+    /// </param>
     public static async Task WalkAsync(
         IReadOnlyList<Cid> roots,
         IBlockStore store,
@@ -41,8 +45,10 @@ internal static class DagWalker
         Func<Cid, ReadOnlyMemory<byte>?, CancellationToken, ValueTask> visit,
         bool readRawBlocks,
         LinkExtractor? links,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool verify = true)
     {
+        var files = verify ? null : store as FileBlockStore;
         links ??= DefaultLinks;
         var stack = new Stack<(Cid Cid, Cid? Parent)>();
         for (var i = roots.Count - 1; i >= 0; i--)
@@ -79,7 +85,7 @@ internal static class DagWalker
                 continue;
             }
 
-            var block = await store.GetAsync(cid, cancellationToken) ?? throw Missing(cid, item.Parent);
+            var block = (files is not null ? files.ReadUnverified(cid) : await store.GetAsync(cid, cancellationToken)) ?? throw Missing(cid, item.Parent);
             await visit(cid, block, cancellationToken);
             PushChildren(stack, cid, links(cid, block));
         }

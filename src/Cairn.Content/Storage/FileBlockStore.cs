@@ -214,6 +214,9 @@ public sealed class FileBlockStore : IBlockStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The stored bytes without hashing them, or null when absent (structure checks only).</summary>
+    internal byte[]? ReadUnverified(Cid cid) => ReadOrNull(PathOf(cid));
+
     /// <summary>Removes temp files older than <see cref="StaleTempAge"/>; returns how many.</summary>
     public int RemoveStaleTempFiles() => RemoveTempFilesOlderThan(StaleTempAge);
 

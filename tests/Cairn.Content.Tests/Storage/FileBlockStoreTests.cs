@@ -155,6 +155,20 @@ public sealed class FileBlockStoreTests : IDisposable
         Assert.True(await store.HasAsync(b, ct));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Flush_AfterPuts_UsesSyncfsOnLinuxAndSucceeds()
+    {
+        var ct = TestTimeout.Token();
+        var store = new FileBlockStore(_home.Blocks);
+        await store.PutAsync(TestBlocks.Raw("durable"), ct);
+
+        await store.FlushAsync(ct);
+        await store.FlushAsync(ct); // nothing new: a no-op
+
+        Assert.Equal(OperatingSystem.IsLinux(), NativeSync.IsAvailable);
+        Assert.True(await store.HasAsync(TestBlocks.Raw("durable").Cid, ct));
+    }
+
     [Fact]
     public void PathOf_ManyBlocks_SpreadEvenlyOverTheShards()
     {
