@@ -40,24 +40,24 @@ public sealed class GarbageCollector
         using var exclusive = await _repo.Lock.AcquireExclusiveAsync(_repo.LockTimeout, cancellationToken);
         var store = _repo.FileStore;
 
-        var recursive = new List<Cid>();
         var marked = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var pin in _repo.Pins.ListAsync(cancellationToken))
-        {
-            if (pin.Mode == PinMode.Recursive)
-            {
-                recursive.Add(pin.Cid);
-            }
-            else
-            {
-                // Verified when present, so a damaged direct pin is reported like any other.
-                await store.GetAsync(pin.Cid, cancellationToken);
-                marked.Add(FileBlockStore.KeyOf(pin.Cid.Multihash));
-            }
-        }
-
         try
         {
+            var recursive = new List<Cid>();
+            await foreach (var pin in _repo.Pins.ListAsync(cancellationToken))
+            {
+                if (pin.Mode == PinMode.Recursive)
+                {
+                    recursive.Add(pin.Cid);
+                }
+                else
+                {
+                    // Verified when present, so a damaged direct pin is reported like any other.
+                    await store.GetAsync(pin.Cid, cancellationToken);
+                    marked.Add(FileBlockStore.KeyOf(pin.Cid.Multihash));
+                }
+            }
+
             await DagWalker.WalkAsync(
                 recursive,
                 store,
@@ -71,7 +71,7 @@ public sealed class GarbageCollector
                 _links,
                 cancellationToken);
         }
-        catch (CairnException e) when (e.Code is ErrorCode.NotFound or ErrorCode.IntegrityViolation)
+        catch (CairnException e) when (e.Code is ErrorCode.NotFound or ErrorCode.IntegrityViolation or ErrorCode.InvalidInput or ErrorCode.Unsupported)
         {
             throw new CairnException(e.Code, $"Garbage collection stopped before deleting anything: {e.Message}", e)
             {

@@ -76,6 +76,24 @@ public sealed class GarbageCollectorTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Gc_CorruptedDirectPin_FailsWithoutDeletingAnything()
+    {
+        var ct = TestTimeout.Token();
+        using var repo = _home.Open();
+        var direct = await repo.Blocks.PutAsync(TestBlocks.Raw("direct and rotten"), ct);
+        await repo.Pins.AddAsync(direct, PinMode.Direct, null, ct);
+        await repo.Blocks.PutAsync(TestBlocks.Raw("garbage"), ct);
+        await File.WriteAllTextAsync(repo.FileStore.PathOf(direct), "rotten", ct);
+        var before = await repo.FileStore.StoredKeysAsync(ct);
+
+        var e = await Assert.ThrowsAsync<CairnException>(() => repo.CollectGarbageAsync(ct));
+
+        Assert.Equal(ErrorCode.IntegrityViolation, e.Code);
+        Assert.StartsWith("Garbage collection stopped before deleting anything", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await repo.FileStore.StoredKeysAsync(ct));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Gc_MissingPinnedBlock_FailsWithoutDeletingAnything()
     {
         var ct = TestTimeout.Token();
