@@ -14,8 +14,9 @@ namespace Cairn.Content.UnixFs;
 /// </summary>
 public sealed class UnixFsImporter
 {
-    // Enough chunks in flight to keep two cores hashing while the next chunk is read.
-    private const int InFlight = 4;
+    // Enough chunks in flight to keep two cores hashing, and block writes overlapping, while the
+    // next chunk is read; 8 x 256 KiB of buffers.
+    private const int InFlight = 8;
 
     // Room before the chunk for a dag-pb leaf's header (PBNode Data key + length, UnixFS type, data key + length).
     private const int LeafHeaderRoom = 16;
@@ -102,7 +103,9 @@ public sealed class UnixFsImporter
     private async Task<ImportedEntry> ImportFileAtAsync(string fullPath, string relative, ProgressCounter counter, CancellationToken cancellationToken)
     {
         // bufferSize 1: no FileStream buffer, so each chunk is read straight into its pooled block buffer.
-        await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // A synchronous handle, read synchronously below: a local file read is a short copy, and a
+        // thread-pool hop per chunk costs more than it saves when the cores are busy hashing.
+        await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var node = await ImportContentAsync(stream, counter, cancellationToken);
         return new ImportedEntry(relative, node.Cid, (long)node.FileSize, false) { DagSize = (long)node.Tsize };
     }
@@ -198,7 +201,9 @@ public sealed class UnixFsImporter
                 int read;
                 try
                 {
-                    read = await content.ReadAtLeastAsync(buffer.AsMemory(LeafHeaderRoom, chunkSize), chunkSize, throwOnEndOfStream: false, cancellationToken);
+                    read = content is FileStream { IsAsync: false }
+                        ? content.ReadAtLeast(buffer.AsSpan(LeafHeaderRoom, chunkSize), chunkSize, throwOnEndOfStream: false)
+                        : await content.ReadAtLeastAsync(buffer.AsMemory(LeafHeaderRoom, chunkSize), chunkSize, throwOnEndOfStream: false, cancellationToken);
                 }
                 catch
                 {
@@ -214,7 +219,7 @@ public sealed class UnixFsImporter
 
                 first = false;
                 var length = read;
-                inFlight.Enqueue((Task.Run(() => MakeLeaf(buffer, length), cancellationToken), buffer));
+                inFlight.Enqueue((Task.Run(() => StoreLeafAsync(buffer, length, cancellationToken), cancellationToken), buffer));
                 if (inFlight.Count >= InFlight)
                 {
                     await CompleteOldestAsync(inFlight, layout, counter, cancellationToken);
@@ -245,15 +250,22 @@ public sealed class UnixFsImporter
         return await layout.FinishAsync(cancellationToken);
     }
 
-    private async Task CompleteOldestAsync(Queue<(Task<Leaf> Task, byte[] Buffer)> inFlight, BalancedLayout layout, ProgressCounter counter, CancellationToken cancellationToken)
+    private static async Task CompleteOldestAsync(Queue<(Task<Leaf> Task, byte[] Buffer)> inFlight, BalancedLayout layout, ProgressCounter counter, CancellationToken cancellationToken)
     {
         var (task, buffer) = inFlight.Peek();
         var leaf = await task;
-        await _store.PutAsync(leaf.Cid, buffer.AsMemory(leaf.Offset, leaf.Length), cancellationToken);
         inFlight.Dequeue();
         ArrayPool<byte>.Shared.Return(buffer);
         await layout.AddLeafAsync(new DagNode(leaf.Cid, (ulong)leaf.Length, (ulong)leaf.ContentLength), cancellationToken);
         counter.Add(leaf.ContentLength);
+    }
+
+    /// <summary>Makes and stores one leaf; leaves are stored in any order, and linked in order by the caller.</summary>
+    private async Task<Leaf> StoreLeafAsync(byte[] buffer, int length, CancellationToken cancellationToken)
+    {
+        var leaf = MakeLeaf(buffer, length);
+        await _store.PutAsync(leaf.Cid, buffer.AsMemory(leaf.Offset, leaf.Length), cancellationToken);
+        return leaf;
     }
 
     /// <summary>Frames (for dag-pb leaves) and hashes one chunk that sits at <see cref="LeafHeaderRoom"/> in its buffer.</summary>
