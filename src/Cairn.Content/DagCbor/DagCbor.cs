@@ -101,7 +101,8 @@ public static class DagCbor
                 return reader.ReadCid();
             case DagCborKind.List:
                 var count = reader.ReadStartArray();
-                var list = new List<object?>(count);
+                // Capacity is capped: a forged count may be as large as the block, and growing is cheap.
+                var list = new List<object?>(Math.Min(count, 1024));
                 for (var i = 0; i < count; i++)
                 {
                     list.Add(Read(ref reader));
@@ -110,7 +111,7 @@ public static class DagCbor
                 return list;
             default:
                 var entries = reader.ReadStartMap();
-                var map = new Dictionary<string, object?>(entries, StringComparer.Ordinal);
+                var map = new Dictionary<string, object?>(Math.Min(entries, 1024), StringComparer.Ordinal);
                 for (var i = 0; i < entries; i++)
                 {
                     var key = reader.ReadString();

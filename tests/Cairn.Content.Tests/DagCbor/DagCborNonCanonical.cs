@@ -55,6 +55,8 @@ internal static class DagCborNonCanonical
         new("tag 42 over a string", "d82a6161", 2, "must wrap a byte string", true),
         new("tag 42 over an invalid CID", "d82a43000171", 4, "invalid CID", true),
         new("tag 42 with bytes after the CID", "d82a5824" + "00" + CidV0Hex + "00", 5, "invalid CID", true),
+        new("tag 42 CIDv0 with an explicit version prefix", "d82a5825" + "000070" + CidV0Hex, 5, "unknown version 0", false),
+        new("tag 42 CID with a 32-byte sha2-512 digest", "d82a5825" + "00017113" + CidV0Hex[2..], 5, "sha2-512 digest is 64 bytes", false),
         new("tag 42 as a map key", "a1d82a5823" + "00" + CidV0Hex + "01", 1, "map key must be a string", true),
         new("trailing byte", "0101", 1, "trailing", true),
         new("trailing bytes after a map", "a0a0a0", 1, "trailing", true),

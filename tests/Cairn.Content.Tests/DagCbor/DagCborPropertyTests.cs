@@ -90,6 +90,30 @@ public class DagCborPropertyTests
         }));
     }
 
+    [Fact]
+    public void Writer_KeysSortedWithComparer_MatchesEncode()
+    {
+        var entries = Gen.ListOf(Strings.SelectMany(k => Leaf.Select(v => (k, v))));
+        Check.One(Many, Prop.ForAll(entries.ToArbitrary(), list =>
+        {
+            var map = new Dictionary<string, object?>();
+            foreach (var (k, v) in list)
+            {
+                map[k] = v;
+            }
+
+            var writer = new DagCborWriter();
+            writer.WriteStartMap(map.Count);
+            foreach (var key in map.Keys.Order(DagCborKeyComparer.Instance))
+            {
+                writer.WriteString(key);
+                Codec.Write(writer, map[key]);
+            }
+
+            return writer.ToArray().AsSpan().SequenceEqual(Codec.Encode(map));
+        }));
+    }
+
     private static bool AcceptedOnlyIfCanonical(byte[] bytes)
     {
         object? decoded;
