@@ -3,6 +3,7 @@
 //   read FILE                     -> {roots, blocks:[{cid, size, ok}]}   (ok: bytes hash to the CID, checked here)
 //   dfs FILE                      -> {order:[cid...]}  depth-first pre-order from the roots, each block once,
 //                                    links as the reference codecs report them (multiformats Block.links())
+//   dfs-rewrite FILE OUT.car      -> {order}  FILE's blocks rewritten by @ipld/car's CarWriter in that order
 //   unixfs INPUT OUT.car [v0|v1]  -> {roots, blocks}  a file imported by ipfs-unixfs-importer, written as a CAR
 //   mixed OUT.car                 -> {roots, blocks}  raw, dag-pb and dag-cbor blocks linking each other,
 //                                    written in reverse order with a duplicate section
@@ -41,7 +42,7 @@ if (op === 'read') {
     blocks.push({ cid: cid.toString(), size: bytes.length, ok: equal(digest.bytes, cid.multihash.bytes) })
   }
   console.log(JSON.stringify({ version: reader.version, roots: (await reader.getRoots()).map(String), blocks }))
-} else if (op === 'dfs') {
+} else if (op === 'dfs' || op === 'dfs-rewrite') {
   const reader = await CarReader.fromBytes(fs.readFileSync(args[0]))
   const seen = new Set()
   const order = []
@@ -54,7 +55,13 @@ if (op === 'read') {
     const block = Block.createUnsafe({ bytes: got.bytes, cid, codec: codecs[cid.code] })
     for (const [, link] of block.links()) await visit(link)
   }
-  for (const root of await reader.getRoots()) await visit(root)
+  const roots = await reader.getRoots()
+  for (const root of roots) await visit(root)
+  if (op === 'dfs-rewrite') {
+    const blocks = []
+    for (const cid of order) blocks.push(await reader.get(CID.parse(cid)))
+    await writeCar(roots, blocks, args[1])
+  }
   console.log(JSON.stringify({ order }))
 } else if (op === 'unixfs') {
   // Records what the importer puts, with the CIDs as it made them (getAll would report raw CIDs).

@@ -54,6 +54,12 @@ public sealed class CarInteropTests : IDisposable
         }
 
         await AssertReferenceReadsAsync(ours, roots, blocks.ToHashSet(), ct);
+
+        // Byte for byte what @ipld/car's writer produces for the same roots and block order:
+        // header (DAG-CBOR), varints, CIDs (v0 kept as v0) and blocks.
+        var reference = Path.Combine(_home.Path, "reference.car");
+        await OracleAsync(ct, "dfs-rewrite", theirs, reference);
+        Assert.Equal(await File.ReadAllBytesAsync(reference, ct), await File.ReadAllBytesAsync(ours, ct));
     }
 
     [Theory(Timeout = 120_000)]
@@ -88,6 +94,9 @@ public sealed class CarInteropTests : IDisposable
         }
 
         await AssertReferenceReadsAsync(ours, [root.ToString()], Strings(made, "blocks").ToHashSet(), ct);
+        var reference = Path.Combine(_home.Path, "reference.car");
+        await OracleAsync(ct, "dfs-rewrite", theirs, reference);
+        Assert.Equal(await File.ReadAllBytesAsync(reference, ct), await File.ReadAllBytesAsync(ours, ct));
     }
 
     private static async Task AssertReferenceReadsAsync(string car, List<string> roots, HashSet<string> blocks, CancellationToken ct)
