@@ -40,6 +40,9 @@ internal static class CliApp
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(PinCommand.Create());
+        root.Subcommands.Add(GcCommand.Create());
+        root.Subcommands.Add(CarCommand.Create());
         root.Subcommands.Add(CidCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;

@@ -11,7 +11,7 @@ namespace Cairn.Content.Storage;
 public sealed class SqlitePinStore : IPinStore, IDisposable
 {
     private readonly string _connectionString;
-    private bool _initialized;
+    private volatile bool _initialized;
 
     /// <summary>Opens (creating if needed) the pin database at <paramref name="path"/>.</summary>
     public SqlitePinStore(string path)
@@ -26,25 +26,39 @@ public sealed class SqlitePinStore : IPinStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task AddAsync(Cid cid, PinMode mode, string? name = null, CancellationToken cancellationToken = default)
+    public Task AddAsync(Cid cid, PinMode mode, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cid);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+        return AddManyAsync([cid], mode, name, cancellationToken);
+    }
 
-        // Recursive is the stronger pin: a direct pin never downgrades an existing recursive one.
-        command.CommandText = """
-            INSERT INTO pins (mh, cid, mode, name) VALUES ($mh, $cid, $mode, $name)
-            ON CONFLICT (mh) DO UPDATE SET
-              mode = MIN(pins.mode, excluded.mode),
-              cid = CASE WHEN excluded.mode <= pins.mode THEN excluded.cid ELSE pins.cid END,
-              name = COALESCE(excluded.name, pins.name)
-            """;
-        command.Parameters.AddWithValue("$mh", cid.Multihash.ToArray());
-        command.Parameters.AddWithValue("$cid", cid.ToArray());
-        command.Parameters.AddWithValue("$mode", (int)mode);
-        command.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+    /// <summary>Adds several pins in one transaction: all or none.</summary>
+    public async Task AddManyAsync(IReadOnlyList<Cid> cids, PinMode mode, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cids);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var cid in cids)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+
+            // Recursive is the stronger pin: a direct pin never downgrades an existing recursive one.
+            command.CommandText = """
+                INSERT INTO pins (mh, cid, mode, name) VALUES ($mh, $cid, $mode, $name)
+                ON CONFLICT (mh) DO UPDATE SET
+                  mode = MIN(pins.mode, excluded.mode),
+                  cid = CASE WHEN excluded.mode <= pins.mode THEN excluded.cid ELSE pins.cid END,
+                  name = COALESCE(excluded.name, pins.name)
+                """;
+            command.Parameters.AddWithValue("$mh", cid.Multihash.ToArray());
+            command.Parameters.AddWithValue("$cid", cid.ToArray());
+            command.Parameters.AddWithValue("$mode", (int)mode);
+            command.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -75,7 +89,7 @@ public sealed class SqlitePinStore : IPinStore, IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT cid, mode, name FROM pins ORDER BY rowid";
+        command.CommandText = "SELECT cid, mode, name FROM pins ORDER BY mode, cid";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -84,7 +98,12 @@ public sealed class SqlitePinStore : IPinStore, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => SqliteConnection.ClearAllPools();
+    public void Dispose()
+    {
+        // Only this database's pool: other stores in the process keep theirs.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
 
     private static Pin ReadPin(SqliteDataReader reader)
         => new(Cid.FromBytes((byte[])reader[0]), (PinMode)reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));

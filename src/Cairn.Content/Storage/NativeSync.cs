@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cairn.Content.Storage;
+
+/// <summary>
+/// <c>syncfs(2)</c>: flushes one file system's dirty data and metadata in one call, which is how
+/// a batch of block writes becomes durable without an fsync per block. Linux (glibc or musl) only;
+/// elsewhere <see cref="IsAvailable"/> is false and callers fsync file by file.
+/// </summary>
+internal static unsafe class NativeSync
+{
+    private static readonly delegate* unmanaged<int, int> Syncfs = Resolve();
+
+    public static bool IsAvailable => Syncfs != null;
+
+    /// <summary>Syncs the file system that holds <paramref name="anchorFile"/> (created if missing); false when unavailable or failed.</summary>
+    public static bool SyncFileSystem(string anchorFile)
+    {
+        if (Syncfs == null)
+        {
+            return false;
+        }
+
+        using SafeFileHandle handle = File.OpenHandle(anchorFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            return Syncfs((int)handle.DangerousGetHandle()) == 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private static delegate* unmanaged<int, int> Resolve()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        foreach (var name in new[] { "libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc" })
+        {
+            if (NativeLibrary.TryLoad(name, out var library) && NativeLibrary.TryGetExport(library, "syncfs", out var export))
+            {
+                return (delegate* unmanaged<int, int>)export;
+            }
+        }
+
+        return null;
+    }
+}
