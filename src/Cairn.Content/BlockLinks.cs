@@ -31,8 +31,7 @@ public static class BlockLinks
             case Multicodec.DagCbor:
                 return DagCbor.DagCbor.Links(block);
             case Multicodec.DagPb:
-                // TODO(merge with unixfs): return DagPb.DagPbLinks.Get(block);
-                throw new CairnException(ErrorCode.Unsupported, $"Cannot follow links in dag-pb block {cid} yet: the dag-pb decoder is not in this build.");
+                return DagPb.DagPbLinks.Get(block);
             case var _ when identity:
                 return [];
             default:

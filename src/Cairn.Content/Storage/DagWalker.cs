@@ -16,10 +16,7 @@ internal delegate IReadOnlyList<Cid> LinkExtractor(Cid cid, ReadOnlySpan<byte> b
 internal static class DagWalker
 {
     /// <summary>The production link extractor.</summary>
-    public static LinkExtractor DefaultLinks { get; } = static (cid, block) =>
-        cid.Codec == Multicodec.DagPb && cid.HashCode != Multicodec.Identity
-            ? DagPb.DagPbLinks.Get(block) // until BlockLinks itself dispatches dag-pb (its merge with unixfs)
-            : BlockLinks.Get(cid, block);
+    public static LinkExtractor DefaultLinks { get; } = static (cid, block) => BlockLinks.Get(cid, block);
 
     /// <summary>
     /// Visits every block reachable from <paramref name="roots"/> in pre-order, calling

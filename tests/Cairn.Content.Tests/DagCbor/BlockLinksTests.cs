@@ -22,6 +22,14 @@ public class BlockLinksTests
     }
 
     [Fact]
+    public void Get_DagPbBlock_ReturnsItsLinksInOrder()
+    {
+        var other = Cid.Compute(1, Multicodec.Raw, "other"u8);
+        var block = Cairn.Content.DagPb.DagPbCodec.Encode(new Cairn.Content.DagPb.PBNode([new(Target, "a", 6), new(other, "b", 5)], null));
+        Assert.Equal([Target, other], BlockLinks.Get(Cid.Compute(0, Multicodec.DagPb, block), block));
+    }
+
+    [Fact]
     public void Get_IdentityDagCbor_ReadsTheInlinedBlock()
     {
         var inline = Codec.Encode(new List<object?> { Target });
