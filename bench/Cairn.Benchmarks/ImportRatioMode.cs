@@ -48,15 +48,25 @@ internal static class ImportRatioMode
 
         // Interleaved rounds, best of each: on a shared machine the load drifts, and measuring one
         // after the other would charge the drift to whichever ran second.
-        double sha = double.MaxValue, onlyHash = double.MaxValue;
+        // CPU seconds too: on a loaded machine wall time says how much CPU we were given, CPU time how
+        // much work each side does per byte.
+        double sha = double.MaxValue, onlyHash = double.MaxValue, shaCpu = double.MaxValue, onlyHashCpu = double.MaxValue;
         for (var round = 0; round < 5; round++)
         {
-            sha = Math.Min(sha, Time(RawSha256));
-            onlyHash = Math.Min(onlyHash, Time(OnlyHash));
+            var (wall, cpu) = Time(RawSha256);
+            (sha, shaCpu) = (Math.Min(sha, wall), Math.Min(shaCpu, cpu));
+            (wall, cpu) = Time(OnlyHash);
+            (onlyHash, onlyHashCpu) = (Math.Min(onlyHash, wall), Math.Min(onlyHashCpu, cpu));
         }
 
         Print("raw_sha256", length, sha);
         Print("add_only_hash", length, onlyHash);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu_seconds_raw_sha256={shaCpu:F3}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu_seconds_add_only_hash={onlyHashCpu:F3}"));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        OnlyHash();
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"add_only_hash_allocated_bytes_per_chunk={allocated / Math.Max(1, (length + 262143) / 262144)}"));
         Console.WriteLine($"root={cid}");
         if (which is "all" or "store")
         {
@@ -67,7 +77,7 @@ internal static class ImportRatioMode
                 try
                 {
                     var store = new FileBlockStore(Path.Combine(home, "blocks"));
-                    best = Math.Min(best, Time(() => new UnixFsImporter(store, new ImportOptions()).ImportPathAsync(file, false, null, null, CancellationToken.None).GetAwaiter().GetResult()));
+                    best = Math.Min(best, Time(() => new UnixFsImporter(store, new ImportOptions()).ImportPathAsync(file, false, null, null, CancellationToken.None).GetAwaiter().GetResult()).Wall);
                 }
                 finally
                 {
@@ -81,11 +91,15 @@ internal static class ImportRatioMode
         return 0;
     }
 
-    private static double Time(Action action)
+    private static (double Wall, double Cpu) Time(Action action)
     {
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         action();
-        return clock.Elapsed.TotalSeconds;
+        var wall = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu).TotalSeconds);
     }
 
     private static void Print(string name, long bytes, double seconds)

@@ -153,7 +153,7 @@ public sealed class UnixFsExporter
             case UnixFsType.Symlink:
                 var target = SymlinkTarget(node);
                 var resolved = Path.GetFullPath(Path.Join(Path.GetDirectoryName(path), target));
-                if (target.Length == 0 || target.Contains('\0', StringComparison.Ordinal) || Path.IsPathRooted(target)
+                if (target.Length == 0 || target.Contains('\0', StringComparison.Ordinal) || Path.IsPathRooted(target) || HasInnerParent(target)
                     || !(resolved == root || resolved.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
                 {
                     throw new CairnException(ErrorCode.InvalidInput, $"Symlink {node.Cid} at {Path.GetRelativePath(root, path)} points to '{target}', outside the output folder; refusing to create it.");
@@ -286,6 +286,33 @@ public sealed class UnixFsExporter
         }
 
         return name;
+    }
+
+    /// <summary>
+    /// True when a '..' follows a name in <paramref name="target"/>. The lexical check alone is not
+    /// enough then: if the name is itself a symlink (say to "."), the real '..' climbs out of the
+    /// output folder although the lexical path stays inside. Leading '..'s climb through real
+    /// folders we created, so they are safe.
+    /// </summary>
+    private static bool HasInnerParent(string target)
+    {
+        var sawName = false;
+        foreach (var segment in target.Split('/'))
+        {
+            if (segment == "..")
+            {
+                if (sawName)
+                {
+                    return true;
+                }
+            }
+            else if (segment is not ("." or ""))
+            {
+                sawName = true;
+            }
+        }
+
+        return false;
     }
 
     private static string SymlinkTarget(Node node) => node.Fs?.Data is { } d ? Encoding.UTF8.GetString(d.Span) : string.Empty;

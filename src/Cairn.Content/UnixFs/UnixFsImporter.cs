@@ -14,9 +14,8 @@ namespace Cairn.Content.UnixFs;
 /// </summary>
 public sealed class UnixFsImporter
 {
-    // Enough chunks in flight to keep two cores hashing, and block writes overlapping, while the
-    // next chunk is read; 8 x 256 KiB of buffers.
-    private const int InFlight = 8;
+    // Chunks travel in batches of about this many bytes (three batches in flight at most).
+    private const int BatchBytes = 2 << 20;
 
     // Room before the chunk for a dag-pb leaf's header (PBNode Data key + length, UnixFS type, data key + length).
     private const int LeafHeaderRoom = 16;
@@ -186,86 +185,119 @@ public sealed class UnixFsImporter
         return new ImportedEntry(relative, cid, 0, false) { DagSize = block.Length };
     }
 
+    /// <summary>
+    /// Chunks, hashes, stores and lays out one file. Chunks move in batches of about 2 MiB through
+    /// three stages that overlap: this thread reads batch k+1 while a worker hashes batch k (this
+    /// thread joins in once its read is done, the two claiming chunks one at a time), while the
+    /// blocks of batch k-1 are being written. A batch costs two thread hand-offs, not one per chunk,
+    /// which matters on busy cores. Leaves are linked in file order whatever order they hash in.
+    /// </summary>
     private async Task<DagNode> ImportContentAsync(Stream content, ProgressCounter counter, CancellationToken cancellationToken)
     {
         var chunkSize = _options.ChunkSize;
-        var bufferSize = LeafHeaderRoom + chunkSize + LeafTrailerRoom;
+        var batchSize = Math.Clamp(BatchBytes / chunkSize, 1, 64);
         var layout = new BalancedLayout(_store, _options.MaxLinks, _options.CidVersion);
-        var inFlight = new Queue<(Task<Leaf> Task, byte[] Buffer)>(InFlight);
+        Batch? hashing = null;
+        Batch? writing = null;
+        var writes = Task.CompletedTask;
         var first = true;
+        var end = false;
         try
         {
             while (true)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
-                int read;
-                try
+                Batch? next = null;
+                if (!end)
                 {
-                    read = content is FileStream { IsAsync: false }
-                        ? content.ReadAtLeast(buffer.AsSpan(LeafHeaderRoom, chunkSize), chunkSize, throwOnEndOfStream: false)
-                        : await content.ReadAtLeastAsync(buffer.AsMemory(LeafHeaderRoom, chunkSize), chunkSize, throwOnEndOfStream: false, cancellationToken);
-                }
-                catch
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    throw;
+                    next = new Batch(batchSize, LeafHeaderRoom + chunkSize + LeafTrailerRoom);
+                    while (next.Count < batchSize)
+                    {
+                        var buffer = next.Rent();
+                        var read = content is FileStream { IsAsync: false }
+                            ? content.ReadAtLeast(buffer.AsSpan(LeafHeaderRoom, chunkSize), chunkSize, throwOnEndOfStream: false)
+                            : await content.ReadAtLeastAsync(buffer.AsMemory(LeafHeaderRoom, chunkSize), chunkSize, throwOnEndOfStream: false, cancellationToken);
+
+                        // An empty file is one empty chunk; otherwise a zero-byte read just ends the file.
+                        if (read > 0 || first)
+                        {
+                            next.Lengths[next.Count++] = read;
+                        }
+
+                        first = false;
+                        if (read < chunkSize)
+                        {
+                            end = true;
+                            break;
+                        }
+                    }
                 }
 
-                if (read == 0 && !first)
+                if (hashing is not null)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    hashing.HashAll(this);
+                    await hashing.Worker!;
+                    await writes;
+                    writing?.ReturnBuffers();
+                    writing = null;
+                    for (var i = 0; i < hashing.Count; i++)
+                    {
+                        var leaf = hashing.Leaves[i];
+                        await layout.AddLeafAsync(new DagNode(leaf.Cid, (ulong)leaf.Length, (ulong)leaf.ContentLength), cancellationToken);
+                        counter.Add(leaf.ContentLength);
+                    }
+
+                    writing = hashing;
+                    writes = WriteAllAsync(hashing, cancellationToken);
+                    hashing = null;
+                }
+
+                if (next is null || next.Count == 0)
+                {
+                    next?.ReturnBuffers();
                     break;
                 }
 
-                first = false;
-                var length = read;
-                inFlight.Enqueue((Task.Run(() => StoreLeafAsync(buffer, length, cancellationToken), cancellationToken), buffer));
-                if (inFlight.Count >= InFlight)
-                {
-                    await CompleteOldestAsync(inFlight, layout, counter, cancellationToken);
-                }
-
-                if (read < chunkSize)
-                {
-                    break;
-                }
+                var batch = next;
+                batch.Worker = Task.Run(() => batch.HashAll(this), cancellationToken);
+                hashing = batch;
             }
 
-            while (inFlight.Count > 0)
-            {
-                await CompleteOldestAsync(inFlight, layout, counter, cancellationToken);
-            }
+            await writes;
         }
         finally
         {
-            // On failure, let the hashing finish before the buffers go back to the pool.
-            while (inFlight.Count > 0)
+            // On failure, let the worker and the writes finish before the buffers go back to the pool.
+            if (hashing?.Worker is { } worker)
             {
-                var (task, buffer) = inFlight.Dequeue();
-                await Task.WhenAny(task);
-                ArrayPool<byte>.Shared.Return(buffer);
+                await Task.WhenAny(worker);
             }
+
+            await Task.WhenAny(writes);
+            hashing?.ReturnBuffers();
+            writing?.ReturnBuffers();
         }
 
         return await layout.FinishAsync(cancellationToken);
     }
 
-    private static async Task CompleteOldestAsync(Queue<(Task<Leaf> Task, byte[] Buffer)> inFlight, BalancedLayout layout, ProgressCounter counter, CancellationToken cancellationToken)
+    private async Task WriteAllAsync(Batch batch, CancellationToken cancellationToken)
     {
-        var (task, buffer) = inFlight.Peek();
-        var leaf = await task;
-        inFlight.Dequeue();
-        ArrayPool<byte>.Shared.Return(buffer);
-        await layout.AddLeafAsync(new DagNode(leaf.Cid, (ulong)leaf.Length, (ulong)leaf.ContentLength), cancellationToken);
-        counter.Add(leaf.ContentLength);
-    }
+        // Start every write of the batch, then wait: a disk store overlaps them.
+        var pending = new List<Task>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var leaf = batch.Leaves[i];
+            var write = _store.PutAsync(leaf.Cid, batch.Buffers[i].AsMemory(leaf.Offset, leaf.Length), cancellationToken);
+            if (!write.IsCompletedSuccessfully)
+            {
+                pending.Add(write.AsTask());
+            }
+        }
 
-    /// <summary>Makes and stores one leaf; leaves are stored in any order, and linked in order by the caller.</summary>
-    private async Task<Leaf> StoreLeafAsync(byte[] buffer, int length, CancellationToken cancellationToken)
-    {
-        var leaf = MakeLeaf(buffer, length);
-        await _store.PutAsync(leaf.Cid, buffer.AsMemory(leaf.Offset, leaf.Length), cancellationToken);
-        return leaf;
+        if (pending.Count > 0)
+        {
+            await Task.WhenAll(pending);
+        }
     }
 
     /// <summary>Frames (for dag-pb leaves) and hashes one chunk that sits at <see cref="LeafHeaderRoom"/> in its buffer.</summary>
@@ -303,6 +335,53 @@ public sealed class UnixFsImporter
     }
 
     private readonly record struct Leaf(Cid Cid, int Offset, int Length, int ContentLength);
+
+    /// <summary>A run of consecutive chunks in pooled buffers, hashed by whichever thread claims each chunk first.</summary>
+    private sealed class Batch(int capacity, int bufferSize)
+    {
+        private int _rented;
+        private int _claimed = -1;
+
+        public byte[][] Buffers { get; } = new byte[capacity][];
+
+        public int[] Lengths { get; } = new int[capacity];
+
+        public Leaf[] Leaves { get; } = new Leaf[capacity];
+
+        public int Count { get; set; }
+
+        public Task? Worker { get; set; }
+
+        public byte[] Rent()
+        {
+            if (_rented == Count)
+            {
+                Buffers[_rented++] = ArrayPool<byte>.Shared.Rent(bufferSize);
+            }
+
+            return Buffers[Count];
+        }
+
+        public void HashAll(UnixFsImporter importer)
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref _claimed)) < Count)
+            {
+                Leaves[i] = importer.MakeLeaf(Buffers[i], Lengths[i]);
+            }
+        }
+
+        public void ReturnBuffers()
+        {
+            for (var i = 0; i < _rented; i++)
+            {
+                ArrayPool<byte>.Shared.Return(Buffers[i]);
+                Buffers[i] = null!;
+            }
+
+            _rented = 0;
+        }
+    }
 
     private sealed class ProgressCounter(IProgress<long>? progress)
     {

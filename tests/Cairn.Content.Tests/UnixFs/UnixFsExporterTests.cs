@@ -48,15 +48,21 @@ public sealed class UnixFsExporterTests
     [InlineData("../outside", false)]
     [InlineData("/etc/passwd", false)]
     [InlineData("sub/../../x", false)]
+    [InlineData("dot/../outside", false)]
+    [InlineData("./dot/../file", false)]
     [InlineData("file", true)]
-    [InlineData("./sub/../file", true)]
+    [InlineData("./file", true)]
+    [InlineData("dot/dot/file", true)]
     public async Task Export_Symlink_CreatedOnlyWhenTargetStaysInside(string target, bool allowed)
     {
         using var dir = new TempDir();
         var store = new MemoryBlockStore();
         var file = await PutAsync(store, Multicodec.Raw, [1, 2, 3]);
         var link = await PutAsync(store, Multicodec.DagPb, DagPbCodec.Encode(new PBNode([], new UnixFsData { Type = UnixFsType.Symlink, Data = Encoding.UTF8.GetBytes(target) }.Encode())));
-        var root = await PutDirAsync(store, [new PBLink(file, "file", 3), new PBLink(link, "link", 10)]);
+
+        // "dot" points at the output folder itself: lexically "dot/.." is inside, really it is the parent.
+        var dot = await PutAsync(store, Multicodec.DagPb, DagPbCodec.Encode(new PBNode([], new UnixFsData { Type = UnixFsType.Symlink, Data = Encoding.UTF8.GetBytes(".") }.Encode())));
+        var root = await PutDirAsync(store, [new PBLink(dot, "dot", 5), new PBLink(file, "file", 3), new PBLink(link, "link", 10)]);
         var output = dir.Sub("out");
         var export = new UnixFsExporter(store).ExportAsync(root, output, CancellationToken.None);
         if (allowed)
