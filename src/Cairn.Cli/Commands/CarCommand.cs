@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
+using Cairn.Cli.Output;
 using Cairn.Content.Car;
 using Cairn.Content.Storage;
 using Cairn.Multiformats;
@@ -20,8 +22,7 @@ internal static class CarCommand
     {
         var cids = new Argument<string[]>("cid") { Description = "The roots to export.", Arity = ArgumentArity.OneOrMore };
         var file = new Option<string>("--output-file", "-o") { Description = "The CAR file to write ('-' for stdout).", Required = true };
-        var format = new Option<string>("--output") { Description = "Report format: text or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = Rendering.CreateOption();
         var export = new Command("export", "Write the DAGs under the given roots as a CARv1 (depth-first, each block once, as `ipfs dag export`).") { cids, file, format };
         export.SetAction(async (parse, ct) =>
         {
@@ -53,20 +54,15 @@ internal static class CarCommand
                 File.Delete(temp);
             }
 
-            if (parse.GetValue(format) == "json")
+            var report = new JsonObject
             {
-                PinCommand.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteString("file", full);
-                    WriteRoots(json, roots);
-                    json.WriteNumber("blocks", result.Blocks);
-                    json.WriteNumber("blockBytes", result.BlockBytes);
-                    json.WriteNumber("carBytes", result.CarBytes);
-                    json.WriteEndObject();
-                });
-            }
-            else
+                ["file"] = full,
+                ["roots"] = Roots(roots),
+                ["blocks"] = result.Blocks,
+                ["blockBytes"] = result.BlockBytes,
+                ["carBytes"] = result.CarBytes,
+            };
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(format), report))
             {
                 Console.WriteLine($"exported {result.Blocks} blocks ({result.BlockBytes} bytes of blocks, {result.CarBytes} bytes of CAR) to {path}");
                 foreach (var root in roots)
@@ -84,7 +80,7 @@ internal static class CarCommand
     {
         var files = new Argument<string[]>("file") { Description = "CARv1 files to import.", Arity = ArgumentArity.OneOrMore };
         var pin = new Option<bool>("--pin") { Description = "Pin each file's roots recursively (default true).", DefaultValueFactory = _ => true };
-        var format = PinCommand.OutputOption("text", "text", "json");
+        var format = Rendering.CreateOption();
         var import = new Command("import", "Import CARv1 files: every block is verified against its CID; a rejected file leaves nothing pinned.") { files, pin, format };
         import.SetAction(async (parse, ct) =>
         {
@@ -110,26 +106,15 @@ internal static class CarCommand
                 results.Add((path, result));
             }
 
-            if (parse.GetValue(format) == "json")
+            var report = new JsonArray(results.Select(r => (JsonNode)new JsonObject
             {
-                PinCommand.WriteJson(json =>
-                {
-                    json.WriteStartArray();
-                    foreach (var (file, result) in results)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("file", file);
-                        WriteRoots(json, result.Roots);
-                        json.WriteNumber("blocks", result.Blocks);
-                        json.WriteNumber("blockBytes", result.BlockBytes);
-                        json.WriteBoolean("pinned", result.Pinned);
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndArray();
-                });
-            }
-            else
+                ["file"] = r.File,
+                ["roots"] = Roots(r.Result.Roots),
+                ["blocks"] = r.Result.Blocks,
+                ["blockBytes"] = r.Result.BlockBytes,
+                ["pinned"] = r.Result.Pinned,
+            }).ToArray());
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(format), report))
             {
                 foreach (var (file, result) in results)
                 {
@@ -146,14 +131,5 @@ internal static class CarCommand
         return import;
     }
 
-    private static void WriteRoots(System.Text.Json.Utf8JsonWriter json, IReadOnlyList<Cid> roots)
-    {
-        json.WriteStartArray("roots");
-        foreach (var root in roots)
-        {
-            json.WriteStringValue(root.ToString());
-        }
-
-        json.WriteEndArray();
-    }
+    private static JsonArray Roots(IReadOnlyList<Cid> roots) => new(roots.Select(root => (JsonNode)root.ToString()).ToArray());
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using System.Text.Json;
+using Cairn.Cli.Output;
 using Cairn.Content.Storage;
 using Cairn.Content.UnixFs;
 using Cairn.Multiformats;
@@ -50,8 +52,7 @@ internal static class ExportCommands
     private static Command CreateLs()
     {
         var path = new Argument<string>("cid-path") { Description = "CID, CID/path or /ipfs/CID/path of a directory." };
-        var format = new Option<string>("--output") { Description = "Output format: table (default) or json.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = Rendering.CreateOption();
         var command = new Command("ls", "List a directory: CID, size and name of each entry (directories end with '/').") { path, format };
         command.SetAction(async (parse, ct) =>
         {
@@ -64,11 +65,18 @@ internal static class ExportCommands
                 entries.Add(entry);
             }
 
-            if (parse.GetValue(format) == "json")
+            var listing = new JsonObject
             {
-                WriteJson(cid, entries);
-            }
-            else
+                ["cid"] = cid.ToString(),
+                ["entries"] = new JsonArray(entries.Select(e => (JsonNode)new JsonObject
+                {
+                    ["name"] = e.Name,
+                    ["cid"] = e.Cid.ToString(),
+                    ["size"] = e.Size,
+                    ["type"] = e.Type switch { UnixFsType.Directory => "directory", UnixFsType.Symlink => "symlink", _ => "file" },
+                }).ToArray()),
+            };
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(format), listing))
             {
                 foreach (var e in entries)
                 {
@@ -79,30 +87,5 @@ internal static class ExportCommands
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static void WriteJson(Cid dir, List<UnixFsEntry> entries)
-    {
-        using var stdout = Console.OpenStandardOutput();
-        using (var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteString("cid", dir.ToString());
-            json.WriteStartArray("entries");
-            foreach (var e in entries)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", e.Name);
-                json.WriteString("cid", e.Cid.ToString());
-                json.WriteNumber("size", e.Size);
-                json.WriteString("type", e.Type switch { UnixFsType.Directory => "directory", UnixFsType.Symlink => "symlink", _ => "file" });
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        stdout.WriteByte((byte)'\n');
     }
 }

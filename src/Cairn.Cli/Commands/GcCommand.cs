@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
+using Cairn.Cli.Output;
 using Cairn.Content.Storage;
 
 namespace Cairn.Cli.Commands;
@@ -8,7 +10,7 @@ internal static class GcCommand
 {
     public static Command Create()
     {
-        var output = PinCommand.OutputOption("text", "text", "json");
+        var output = Rendering.CreateOption();
         var command = new Command(
             "gc",
             "Remove every block that is neither reachable from a recursive pin nor directly pinned. Waits for imports in progress; stops before deleting anything if a pinned block is missing or damaged.")
@@ -19,26 +21,15 @@ internal static class GcCommand
         {
             using var repo = ContentRepo.Open(parse.GetValue(CliApp.HomeOption));
             var result = await repo.CollectGarbageAsync(ct);
-            if (parse.GetValue(output) == "json")
+            var report = new JsonObject
             {
-                PinCommand.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("removedBlocks", result.RemovedBlocks);
-                    json.WriteNumber("removedBytes", result.RemovedBytes);
-                    json.WriteNumber("keptBlocks", result.KeptBlocks);
-                    json.WriteNumber("removedTempFiles", result.RemovedTempFiles);
-                    json.WriteStartArray("removed");
-                    foreach (var cid in result.Removed)
-                    {
-                        json.WriteStringValue(cid.ToString());
-                    }
-
-                    json.WriteEndArray();
-                    json.WriteEndObject();
-                });
-            }
-            else
+                ["removedBlocks"] = result.RemovedBlocks,
+                ["removedBytes"] = result.RemovedBytes,
+                ["keptBlocks"] = result.KeptBlocks,
+                ["removedTempFiles"] = result.RemovedTempFiles,
+                ["removed"] = new JsonArray(result.Removed.Select(cid => (JsonNode)cid.ToString()).ToArray()),
+            };
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(output), report))
             {
                 Console.WriteLine($"removed {result.RemovedBlocks} blocks ({result.RemovedBytes} bytes), kept {result.KeptBlocks}");
             }

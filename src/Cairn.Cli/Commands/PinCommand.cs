@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cairn.Cli.Output;
 using Cairn.Content.Storage;
 using Cairn.Multiformats;
 
@@ -15,28 +16,6 @@ internal static class PinCommand
         command.Subcommands.Add(CreateRm());
         command.Subcommands.Add(CreateLs());
         return command;
-    }
-
-    internal static void WriteJson(Action<Utf8JsonWriter> write)
-    {
-        using var stdout = Console.OpenStandardOutput();
-        using (var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
-        {
-            write(json);
-        }
-
-        stdout.WriteByte((byte)'\n');
-    }
-
-    internal static Option<string> OutputOption(string defaultValue, params string[] allowed)
-    {
-        var option = new Option<string>("--output", "-o")
-        {
-            Description = $"Output format: {string.Join(" or ", allowed)}.",
-            DefaultValueFactory = _ => defaultValue,
-        };
-        option.AcceptOnlyFromAmong(allowed);
-        return option;
     }
 
     private static Command CreateAdd()
@@ -97,7 +76,7 @@ internal static class PinCommand
     {
         var type = new Option<string>("--type", "-t") { Description = "Which pins: recursive, direct or all.", DefaultValueFactory = _ => "all" };
         type.AcceptOnlyFromAmong("recursive", "direct", "all");
-        var output = OutputOption("table", "table", "json");
+        var output = Rendering.CreateOption();
         var ls = new Command("ls", "List pins.") { type, output };
         ls.SetAction(async (parse, ct) =>
         {
@@ -112,28 +91,17 @@ internal static class PinCommand
                 }
             }
 
-            if (parse.GetValue(output) == "json")
+            var listing = new JsonArray(pins.Select(pin =>
             {
-                WriteJson(json =>
+                var node = new JsonObject { ["cid"] = pin.Cid.ToString(), ["type"] = ModeName(pin.Mode) };
+                if (pin.Name is not null)
                 {
-                    json.WriteStartArray();
-                    foreach (var pin in pins)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("cid", pin.Cid.ToString());
-                        json.WriteString("type", ModeName(pin.Mode));
-                        if (pin.Name is not null)
-                        {
-                            json.WriteString("name", pin.Name);
-                        }
+                    node["name"] = pin.Name;
+                }
 
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndArray();
-                });
-            }
-            else
+                return (JsonNode)node;
+            }).ToArray());
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(output), listing))
             {
                 foreach (var pin in pins)
                 {
