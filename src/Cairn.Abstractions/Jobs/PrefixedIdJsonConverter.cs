@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Cairn.Jobs;
+
+/// <summary>Writes an identifier as its string form and reads it back, rejecting malformed ids.</summary>
+/// <typeparam name="T">The identifier type.</typeparam>
+internal sealed class PrefixedIdJsonConverter<T> : JsonConverter<T>
+    where T : struct, IPrefixedId<T>
+{
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException($"Expected a string id, got {reader.TokenType}.");
+        }
+
+        try
+        {
+            return T.Parse(reader.GetString()!);
+        }
+        catch (CairnException e)
+        {
+            throw new JsonException(e.Message, e);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
+}
