@@ -2,7 +2,7 @@ namespace Cairn.Jobs;
 
 /// <summary>An identifier written as a fixed prefix and a lowercase UUID (<c>j-6f1c...</c>).</summary>
 /// <typeparam name="TSelf">The identifier type.</typeparam>
-internal interface IPrefixedId<TSelf>
+public interface IPrefixedId<TSelf>
     where TSelf : struct, IPrefixedId<TSelf>
 {
     /// <summary>The full text of the identifier.</summary>

@@ -8,10 +8,11 @@ namespace Cairn.Jobs;
 /// Writes a parameter map as plain JSON and reads it back into the value shapes
 /// <see cref="SpecConfig.Params"/> documents (so a stored spec reads back as it was parsed).
 /// </summary>
-internal sealed class SpecParamsJsonConverter : JsonConverter<IReadOnlyDictionary<string, object?>>
+public sealed class SpecParamsJsonConverter : JsonConverter<IReadOnlyDictionary<string, object?>>
 {
     private const int MaxDepth = 64;
 
+    /// <inheritdoc />
     public override IReadOnlyDictionary<string, object?> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Null)
@@ -23,6 +24,7 @@ internal sealed class SpecParamsJsonConverter : JsonConverter<IReadOnlyDictionar
             ?? throw new JsonException("Expected a JSON object of parameters.");
     }
 
+    /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, object?> value, JsonSerializerOptions options) =>
         WriteValue(writer, value, 0);
 
@@ -44,7 +46,7 @@ internal sealed class SpecParamsJsonConverter : JsonConverter<IReadOnlyDictionar
             case JsonTokenType.String:
                 return reader.GetString();
             case JsonTokenType.Number:
-                return reader.TryGetInt64(out var l) ? l : reader.GetDouble();
+                return reader.TryGetInt64(out var l) ? (object)l : reader.GetDouble();
             case JsonTokenType.StartArray:
                 var list = new List<object?>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)

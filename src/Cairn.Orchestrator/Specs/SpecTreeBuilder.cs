@@ -129,7 +129,7 @@ internal sealed partial class SpecTreeBuilder
             case JsonTokenType.String:
                 return reader.GetString();
             case JsonTokenType.Number:
-                return reader.TryGetInt64(out var l) ? l : reader.GetDouble();
+                return reader.TryGetInt64(out var l) ? (object)l : reader.GetDouble();
             case JsonTokenType.StartArray:
                 var list = new List<object?>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)

@@ -1,0 +1,186 @@
+using Cairn.Jobs;
+using Cairn.Orchestrator.Store;
+
+namespace Cairn.Orchestrator.Tests.Store;
+
+public sealed class EvaluationQueueTests : IDisposable
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private readonly TempDir _dir = new();
+    private readonly ManualTimeProvider _clock = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private Task<SqliteJobStore> OpenAsync() => SqliteJobStore.OpenAsync(_dir.File("jobs.db"), _clock, TestContext.Token);
+
+    private async Task<(JobId Job, EvaluationId Evaluation)> SubmitAsync(SqliteJobStore store, int priority = 0, DateTimeOffset? waitUntil = null)
+    {
+        var job = TestJobs.Noop();
+        var evaluation = new EvaluationRecord { Id = EvaluationId.New(), JobId = job.Id, Priority = priority, WaitUntil = waitUntil ?? _clock.GetUtcNow() };
+        await store.CreateJobAsync(job, evaluation, "client", TestContext.Token);
+        return (job.Id, evaluation.Id);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Claim_EmptyQueue_ReturnsNull()
+    {
+        using var store = await OpenAsync();
+
+        Assert.Null(await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Claim_TakesHighestPriorityFirst_ThenOldest()
+    {
+        using var store = await OpenAsync();
+        var low = await SubmitAsync(store);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        var high = await SubmitAsync(store, priority: 5);
+        var low2 = await SubmitAsync(store);
+
+        var order = new List<EvaluationId>();
+        while (await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token) is { } claimed)
+        {
+            order.Add(claimed.Id);
+        }
+
+        Assert.Equal([high.Evaluation, low.Evaluation, low2.Evaluation], order);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Claim_RespectsWaitUntil()
+    {
+        using var store = await OpenAsync();
+        var later = await SubmitAsync(store, waitUntil: _clock.GetUtcNow().AddSeconds(10));
+
+        Assert.Null(await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(later.Evaluation, (await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token))?.Id);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Claim_ByCrashedWorker_IsReclaimedAfterTheLease()
+    {
+        var (job, evaluation) = (default(JobId), default(EvaluationId));
+        using (var store = await OpenAsync())
+        {
+            (job, evaluation) = await SubmitAsync(store);
+            var claimed = await store.ClaimEvaluationAsync("crashing-worker", Lease, TestContext.Token);
+            Assert.Equal(evaluation, claimed?.Id);
+
+            // The worker dies here: no ack, no nack.
+        }
+
+        using var restarted = await OpenAsync();
+        Assert.Null(await restarted.ClaimEvaluationAsync("w2", Lease, TestContext.Token));
+        _clock.Advance(Lease - TimeSpan.FromTicks(1));
+        Assert.Null(await restarted.ClaimEvaluationAsync("w2", Lease, TestContext.Token));
+        _clock.Advance(TimeSpan.FromTicks(1));
+
+        var reclaimed = await restarted.ClaimEvaluationAsync("w2", Lease, TestContext.Token);
+
+        Assert.NotNull(reclaimed);
+        Assert.Equal(evaluation, reclaimed.Id);
+        Assert.Equal("w2", reclaimed.LeaseOwner);
+        Assert.Equal(2, reclaimed.Attempts);
+        var stale = await Assert.ThrowsAsync<CairnException>(() => restarted.AckEvaluationAsync(evaluation, "crashing-worker", TestContext.Token));
+        Assert.Equal(ErrorCode.Conflict, stale.Code);
+        await restarted.AckEvaluationAsync(evaluation, "w2", TestContext.Token);
+        Assert.Equal(EvaluationStatus.Completed, (await restarted.GetEvaluationAsync(evaluation, TestContext.Token))?.Status);
+        var history = await restarted.GetHistoryAsync(job, TestContext.Token);
+        Assert.Contains(history, h => h.Details == "reclaimed by w2: the lease of crashing-worker expired");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Ack_AfterLeaseExpired_IsConflictEvenIfNotReclaimed()
+    {
+        using var store = await OpenAsync();
+        var (_, evaluation) = await SubmitAsync(store);
+        await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token);
+        _clock.Advance(Lease);
+
+        var e = await Assert.ThrowsAsync<CairnException>(() => store.AckEvaluationAsync(evaluation, "w1", TestContext.Token));
+
+        Assert.Equal(ErrorCode.Conflict, e.Code);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Nack_RequeuesWithBackoff_ThenFailsAfterMaxAttempts()
+    {
+        using var store = await OpenAsync();
+        var (_, evaluation) = await SubmitAsync(store);
+
+        await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token);
+        await store.NackEvaluationAsync(evaluation, "w1", TimeSpan.FromSeconds(5), "node unreachable", maxAttempts: 2, TestContext.Token);
+        Assert.Null(await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token));
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(evaluation, (await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token))?.Id);
+        await store.NackEvaluationAsync(evaluation, "w1", TimeSpan.FromSeconds(5), "node unreachable", maxAttempts: 2, TestContext.Token);
+
+        var failed = await store.GetEvaluationAsync(evaluation, TestContext.Token);
+        Assert.Equal(EvaluationStatus.Failed, failed?.Status);
+        Assert.Equal("node unreachable", failed?.Message);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Claim_JobWithALiveLease_IsNotScheduledTwice()
+    {
+        using var store = await OpenAsync();
+        var (job, first) = await SubmitAsync(store);
+        var second = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.ExecutionUpdated, WaitUntil = _clock.GetUtcNow() };
+        await store.EnqueueEvaluationAsync(second, "node:n-1", TestContext.Token);
+
+        Assert.Equal(first, (await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token))?.Id);
+        Assert.Null(await store.ClaimEvaluationAsync("w2", Lease, TestContext.Token));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Ack_CompletesPendingEvaluationsItCovered_ButNotLaterOnes()
+    {
+        using var store = await OpenAsync();
+        var (job, first) = await SubmitAsync(store);
+        var covered = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.ExecutionUpdated, WaitUntil = _clock.GetUtcNow() };
+        var timeout = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.Timeout, WaitUntil = _clock.GetUtcNow().AddMinutes(5) };
+        await store.EnqueueEvaluationAsync(covered, "node:n-1", TestContext.Token);
+        await store.EnqueueEvaluationAsync(timeout, "scheduler", TestContext.Token);
+        await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var arrivedDuringPass = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.ExecutionUpdated, WaitUntil = _clock.GetUtcNow() };
+        await store.EnqueueEvaluationAsync(arrivedDuringPass, "node:n-1", TestContext.Token);
+
+        await store.AckEvaluationAsync(first, "w1", TestContext.Token);
+
+        var statuses = (await store.GetEvaluationsAsync(job, TestContext.Token)).ToDictionary(e => e.Id, e => e.Status);
+        Assert.Equal(EvaluationStatus.Completed, statuses[covered.Id]);
+        Assert.Equal(EvaluationStatus.Pending, statuses[timeout.Id]);
+        Assert.Equal(EvaluationStatus.Pending, statuses[arrivedDuringPass.Id]);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Claim_ConcurrentWorkers_EachEvaluationClaimedOnce()
+    {
+        using var store = await OpenAsync();
+        var submitted = new List<EvaluationId>();
+        for (var i = 0; i < 20; i++)
+        {
+            submitted.Add((await SubmitAsync(store)).Evaluation);
+        }
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            var mine = new List<EvaluationId>();
+            while (await store.ClaimEvaluationAsync("w" + w, Lease, TestContext.Token) is { } claimed)
+            {
+                mine.Add(claimed.Id);
+            }
+
+            return mine;
+        })));
+
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(submitted.Count, all.Count);
+        Assert.Equal(submitted.ToHashSet(), all.ToHashSet());
+    }
+}
