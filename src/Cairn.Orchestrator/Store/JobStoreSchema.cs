@@ -47,6 +47,7 @@ public static class JobStoreSchema
               lease_owner TEXT,
               lease_expires_at INTEGER,
               attempts INTEGER NOT NULL,
+              claimed_through INTEGER,
               message TEXT,
               created_at INTEGER NOT NULL,
               modified_at INTEGER NOT NULL

@@ -61,7 +61,7 @@ public sealed partial class SqliteJobStore
                     update.Transaction = transaction;
                     update.CommandText = """
                         UPDATE evaluations SET status = 'Leased', lease_owner = $worker, lease_expires_at = $expires,
-                          attempts = attempts + 1, modified_at = $now
+                          attempts = attempts + 1, modified_at = $now, claimed_through = (SELECT MAX(rowid) FROM evaluations)
                         WHERE id = $id
                         """;
                     update.Parameters.AddWithValue("$worker", worker);
@@ -97,19 +97,30 @@ public sealed partial class SqliteJobStore
                 var current = await RequireLeaseAsync(connection, transaction, id, worker, cancellationToken);
                 await SetEvaluationStatusAsync(connection, transaction, current, EvaluationStatus.Completed, null, null, worker, "processed", cancellationToken);
 
-                // Pending evaluations of the same job that were due when this one was claimed are
-                // answered by this pass: the scheduler reconciles the whole job, not one event.
+                // Pending evaluations of the same job that existed and were due when this one was
+                // claimed are answered by this pass: the scheduler reconciles the whole job, not one
+                // event. Ones enqueued during the pass (a node's report) may carry news it did not see.
                 var claimedAt = current.ModifiedAt.UtcTicks;
+                long claimedThrough;
+                await using (var through = connection.CreateCommand())
+                {
+                    through.Transaction = transaction;
+                    through.CommandText = "SELECT COALESCE(claimed_through, 0) FROM evaluations WHERE id = $id";
+                    through.Parameters.AddWithValue("$id", id.Value);
+                    claimedThrough = (long)(await through.ExecuteScalarAsync(cancellationToken))!;
+                }
+
                 var covered = new List<EvaluationRecord>();
                 await using (var select = connection.CreateCommand())
                 {
                     select.Transaction = transaction;
                     select.CommandText = $"""
                         SELECT {EvaluationColumns} FROM evaluations
-                        WHERE job_id = $job AND status = 'Pending' AND created_at <= $claimed AND wait_until <= $claimed AND id <> $id
+                        WHERE job_id = $job AND status = 'Pending' AND rowid <= $through AND wait_until <= $claimed AND id <> $id
                         """;
                     select.Parameters.AddWithValue("$job", current.JobId.Value);
                     select.Parameters.AddWithValue("$claimed", claimedAt);
+                    select.Parameters.AddWithValue("$through", claimedThrough);
                     select.Parameters.AddWithValue("$id", id.Value);
                     await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                     while (await reader.ReadAsync(cancellationToken))

@@ -47,7 +47,7 @@ public sealed partial class SqliteJobStore
 
                 await AppendHistoryAsync(
                     connection, transaction, execution.JobId, HistoryKind.Execution, null, execution.State.ToString(), actor,
-                    $"placed on node {execution.NodeId} (attempt {execution.Attempt})", cancellationToken, executionId: execution.Id);
+                    $"placed on node {execution.NodeId} (attempt {execution.Attempt})" + (execution.StateMessage is null ? string.Empty : ": " + execution.StateMessage), cancellationToken, executionId: execution.Id);
                 return true;
             },
             cancellationToken);
