@@ -1,0 +1,134 @@
+using Cairn.Jobs;
+using Cairn.Multiformats;
+using Cairn.Orchestrator.Scheduling;
+
+namespace Cairn.Orchestrator.Tests.Scheduling;
+
+public class SchedulerFlowTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Service_KeepsCountRunningAndReplacesFailures()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync();
+        var node = h.AddNode("n-a", FakeBehavior.RunUntilTold);
+        var job = await h.SubmitAsync(TestJobs.Noop(type: JobType.Service, count: 2));
+        Assert.Equal(2, node.Running.Count);
+
+        await node.FailAsync(node.Running.Keys.First(), "oom", TestContext.Token);
+        await h.DrainAsync();
+        Assert.Single(node.Running);
+        h.Clock.Advance(h.Options.RetryBackoff);
+        await h.DrainAsync();
+
+        Assert.Equal(2, node.Running.Count);
+        Assert.Equal(JobState.Running, (await h.JobAsync(job.Job.Id)).State);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Placement_PrefersTheNodeHoldingTheInputs()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync();
+        h.AddNode("n-a");
+        var holder = h.AddNode("n-b");
+        var cid = Cid.Parse("QmWATWQ7fVPP2EFGu71UkfnqhYXDYH566qy47CnJDgvs8u");
+        holder.LocalBlocks[cid] = 4096;
+        var job = TestJobs.Noop() with
+        {
+            Tasks = [TestJobs.Noop().Tasks[0] with { InputSources = [new InputSource { Target = "/data", Source = new SpecConfig { Type = "ipfs", Params = SpecParams.Create([new("CID", cid.ToString())]) } }] }],
+        };
+
+        var record = await h.SubmitAsync(job);
+
+        var execution = Assert.Single(await h.ExecutionsAsync(record.Job.Id));
+        Assert.Equal(holder.Id, execution.NodeId);
+        var placed = (await h.Store.GetHistoryAsync(record.Job.Id, TestContext.Token)).First(e => e.Kind == HistoryKind.Execution);
+        Assert.Contains("locality: +20 for 4096 input bytes already here", placed.Details, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Worker_PassThatThrows_LeavesTheEvaluationLeasedUntilItIsReclaimed()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync();
+        var node = h.AddNode("n-a");
+        var job = await h.Orchestrator.SubmitAsync(TestJobs.Noop(), cancellationToken: TestContext.Token);
+        h.Nodes.Add(new ThrowingNode(node));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Worker.RunOnceAsync(TestContext.Token));
+        Assert.Equal(EvaluationStatus.Leased, Assert.Single(await h.Store.GetEvaluationsAsync(job.Job.Id, TestContext.Token)).Status);
+
+        h.Nodes.Add(node);
+        Assert.Equal(0, await h.DrainAsync());
+        h.Clock.Advance(h.Options.EvaluationLease);
+        await h.DrainAsync();
+
+        Assert.Equal(JobState.Completed, (await h.JobAsync(job.Job.Id)).State);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Worker_RunAsync_ProcessesJobsInTheBackground()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync();
+        h.AddNode("n-a");
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Token);
+        var loop = h.Worker.RunAsync(cts.Token);
+
+        var job = await h.Orchestrator.SubmitAsync(TestJobs.Noop(), cancellationToken: TestContext.Token);
+        while ((await h.JobAsync(job.Job.Id)).State != JobState.Completed)
+        {
+            await Task.Delay(10, TestContext.Token);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Batch_RandomNodeOutcomes_AlwaysEndTerminalWithConsistentCounts()
+    {
+        for (var seed = 0; seed < 12; seed++)
+        {
+            var random = new Random(seed);
+            await using var h = await OrchestratorHarness.CreateAsync();
+            var nodes = Enumerable.Range(0, random.Next(1, 4))
+                .Select(i => h.AddNode($"n-{i}", random.Next(3) == 0 ? FakeBehavior.Fail : FakeBehavior.Complete))
+                .ToList();
+            var count = random.Next(1, 4);
+            var job = await h.SubmitAsync(TestJobs.Noop(count: count));
+
+            for (var round = 0; round < 20 && !JobStateMachine.IsTerminal((await h.JobAsync(job.Job.Id)).State); round++)
+            {
+                foreach (var node in nodes)
+                {
+                    node.Behavior = random.Next(3) == 0 ? FakeBehavior.Fail : FakeBehavior.Complete;
+                }
+
+                h.Clock.Advance(TimeSpan.FromMinutes(1));
+                await h.DrainAsync();
+            }
+
+            var record = await h.JobAsync(job.Job.Id);
+            var executions = await h.ExecutionsAsync(job.Job.Id);
+            var completed = executions.Count(e => e.State == ExecutionState.Completed);
+            var failed = executions.Count(e => e.State == ExecutionState.Failed);
+            Assert.True(JobStateMachine.IsTerminal(record.State), $"seed {seed}: {record.State}");
+            Assert.All(executions, e => Assert.True(ExecutionStateMachine.IsTerminal(e.State), $"seed {seed}: {e.Id} is {e.State}"));
+            Assert.True(record.State == JobState.Completed ? completed == count && failed < h.Options.MaxAttempts : failed >= h.Options.MaxAttempts, $"seed {seed}: {record.State} with {completed} completed, {failed} failed of {count}");
+        }
+    }
+
+    /// <summary>A node whose info call hits a bug (not an expected failure), to prove a crashing pass is retried.</summary>
+    private sealed class ThrowingNode(FakeComputeNode inner) : Cairn.Jobs.Compute.IComputeNode
+    {
+        public NodeId Id => inner.Id;
+
+        public Task<NodeInfo> GetInfoAsync(CancellationToken cancellationToken = default) => throw new InvalidOperationException("bug");
+
+        public Task<long> GetLocalBytesAsync(IReadOnlyList<Cid> cids, CancellationToken cancellationToken = default) => inner.GetLocalBytesAsync(cids, cancellationToken);
+
+        public Task<Cairn.Jobs.Compute.BidResult> AskBidAsync(Cairn.Jobs.Compute.AskBidRequest request, CancellationToken cancellationToken = default) => inner.AskBidAsync(request, cancellationToken);
+
+        public Task BidAcceptedAsync(Cairn.Jobs.Compute.BidAcceptedRequest request, CancellationToken cancellationToken = default) => inner.BidAcceptedAsync(request, cancellationToken);
+
+        public Task CancelAsync(Cairn.Jobs.Compute.CancelExecutionRequest request, CancellationToken cancellationToken = default) => inner.CancelAsync(request, cancellationToken);
+    }
+}
