@@ -61,26 +61,33 @@ public sealed class EvaluationWorker
         return count;
     }
 
-    /// <summary>Runs until cancelled, polling the queue when it is empty.</summary>
+    /// <summary>Runs until cancelled (then returns), polling the queue when it is empty.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            bool worked;
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                worked = await RunOnceAsync(cancellationToken);
-            }
-            catch (CairnException)
-            {
-                // A store hiccup (locked, lease lost): the evaluation's lease brings it back; keep serving.
-                worked = false;
-            }
+                bool worked;
+                try
+                {
+                    worked = await RunOnceAsync(cancellationToken);
+                }
+                catch (CairnException)
+                {
+                    // A store hiccup (locked, lease lost): the evaluation's lease brings it back; keep serving.
+                    worked = false;
+                }
 
-            if (!worked)
-            {
-                await Task.Delay(_options.PollInterval, _time, cancellationToken);
+                if (!worked)
+                {
+                    await Task.Delay(_options.PollInterval, _time, cancellationToken);
+                }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: a half-done pass keeps its lease and is redone after it expires.
         }
     }
 }

@@ -65,7 +65,7 @@ public class SchedulerFlowTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Worker_RunAsync_ProcessesJobsInTheBackground()
+    public async Task Worker_RunAsync_ProcessesJobsInTheBackgroundAndStopsWhenCancelled()
     {
         await using var h = await OrchestratorHarness.CreateAsync();
         h.AddNode("n-a");
@@ -79,7 +79,8 @@ public class SchedulerFlowTests
         }
 
         await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        await loop;
+        Assert.True(loop.IsCompletedSuccessfully);
     }
 
     [Fact(Timeout = 60_000)]
