@@ -428,20 +428,12 @@ public sealed class JobScheduler
         }
     }
 
-    private async Task EnqueueOnceAsync(Job job, EvaluationTrigger trigger, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        // One pending future look at or before that time is enough: each pass recomputes every
-        // deadline. Looks due now do not count: the pass that claimed them may be this one.
-        var now = _time.GetUtcNow();
-        var pending = await _store.GetEvaluationsAsync(job.Id, cancellationToken);
-        if (pending.Any(e => e.Status == EvaluationStatus.Pending && e.WaitUntil > now && e.WaitUntil <= at))
-        {
-            return;
-        }
-
-        await _store.EnqueueEvaluationAsync(
+    // One pending future look at or before that time is enough: each pass recomputes every
+    // deadline. Looks due now do not count: the pass that claimed them may be this one.
+    private Task<bool> EnqueueOnceAsync(Job job, EvaluationTrigger trigger, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _store.EnqueueEvaluationUnlessPendingAsync(
             new EvaluationRecord { Id = EvaluationId.New(), JobId = job.Id, TriggeredBy = trigger, Priority = job.Priority, WaitUntil = at },
+            _time.GetUtcNow(),
             Actor,
             cancellationToken);
-    }
 }

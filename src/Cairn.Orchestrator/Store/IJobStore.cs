@@ -37,6 +37,12 @@ public interface IJobStore
     Task EnqueueEvaluationAsync(EvaluationRecord evaluation, string actor, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Adds an evaluation unless the job already has a pending one due after <paramref name="after"/>
+    /// and no later than the new one (check and insert in one transaction); true when added.
+    /// </summary>
+    Task<bool> EnqueueEvaluationUnlessPendingAsync(EvaluationRecord evaluation, DateTimeOffset after, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Claims the most urgent ready evaluation for <paramref name="worker"/> until <paramref name="lease"/>
     /// elapses: a pending one whose wait is over, or a leased one whose lease expired (its worker died).
     /// Null when none is ready.

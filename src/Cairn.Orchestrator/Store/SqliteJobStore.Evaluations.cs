@@ -23,6 +23,35 @@ public sealed partial class SqliteJobStore
     }
 
     /// <inheritdoc />
+    public Task<bool> EnqueueEvaluationUnlessPendingAsync(EvaluationRecord evaluation, DateTimeOffset after, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using (var command = connection.CreateCommand())
+                {
+                    command.Transaction = transaction;
+                    command.CommandText = """
+                        SELECT EXISTS (SELECT 1 FROM evaluations
+                                       WHERE job_id = $job AND status = 'Pending' AND wait_until > $after AND wait_until <= $until)
+                        """;
+                    command.Parameters.AddWithValue("$job", evaluation.JobId.Value);
+                    command.Parameters.AddWithValue("$after", after.UtcTicks);
+                    command.Parameters.AddWithValue("$until", evaluation.WaitUntil.UtcTicks);
+                    if ((long)(await command.ExecuteScalarAsync(cancellationToken))! != 0)
+                    {
+                        return false;
+                    }
+                }
+
+                await InsertEvaluationAsync(connection, transaction, evaluation, actor, cancellationToken);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<EvaluationRecord?> ClaimEvaluationAsync(string worker, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(worker);

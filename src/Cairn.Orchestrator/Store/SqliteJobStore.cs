@@ -18,6 +18,10 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     // cheaper than spinning on SQLITE_BUSY. Other processes are held off by BEGIN IMMEDIATE.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
+    // Writes reuse one connection (opened after migration): opening a connection per transaction
+    // cost more than the transaction itself. Reads take pooled connections and run beside it (WAL).
+    private SqliteConnection? _writer;
+
     private SqliteJobStore(string path, TimeProvider time)
     {
         _time = time;
@@ -50,7 +54,20 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
         }
 
         var store = new SqliteJobStore(path, time);
-        await store.MigrateAsync(migrations, cancellationToken);
+        try
+        {
+            await store.MigrateAsync(migrations, cancellationToken);
+            store._writer = await store.OpenConnectionAsync(cancellationToken);
+            await using var pragma = store._writer.CreateCommand();
+            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
         return store;
     }
 
@@ -62,7 +79,11 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _writeLock.Dispose();
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writeLock.Dispose();
+    }
 
     private async Task MigrateAsync(IReadOnlyList<JobStoreMigration> migrations, CancellationToken cancellationToken)
     {
@@ -130,9 +151,6 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA foreign_keys = ON";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
         catch
@@ -148,7 +166,7 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenConnectionAsync(cancellationToken);
+            var connection = _writer ?? throw new ObjectDisposedException(nameof(SqliteJobStore));
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);

@@ -183,4 +183,20 @@ public sealed class EvaluationQueueTests : IDisposable
         Assert.Equal(submitted.Count, all.Count);
         Assert.Equal(submitted.ToHashSet(), all.ToHashSet());
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task EnqueueUnlessPending_SkipsWhenAnEarlierFutureLookExists()
+    {
+        using var store = await OpenAsync();
+        var (job, _) = await SubmitAsync(store);
+        var now = _clock.GetUtcNow();
+        EvaluationRecord At(int seconds) => new() { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.Timeout, WaitUntil = now.AddSeconds(seconds) };
+
+        Assert.True(await store.EnqueueEvaluationUnlessPendingAsync(At(30), now, "scheduler", TestContext.Token));
+        Assert.False(await store.EnqueueEvaluationUnlessPendingAsync(At(60), now, "scheduler", TestContext.Token));
+        Assert.True(await store.EnqueueEvaluationUnlessPendingAsync(At(10), now, "scheduler", TestContext.Token));
+
+        // The submission's evaluation is due now, so it does not count as a future look.
+        Assert.Equal(3, (await store.GetEvaluationsAsync(job, TestContext.Token)).Count);
+    }
 }
