@@ -46,22 +46,42 @@ public class SchedulerFlowTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Worker_PassThatThrows_LeavesTheEvaluationLeasedUntilItIsReclaimed()
+    public async Task Worker_PassThatHitsABug_IsRetriedAfterBackoff()
     {
         await using var h = await OrchestratorHarness.CreateAsync();
         var node = h.AddNode("n-a");
         var job = await h.Orchestrator.SubmitAsync(TestJobs.Noop(), cancellationToken: TestContext.Token);
         h.Nodes.Add(new ThrowingNode(node));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Worker.RunOnceAsync(TestContext.Token));
-        Assert.Equal(EvaluationStatus.Leased, Assert.Single(await h.Store.GetEvaluationsAsync(job.Job.Id, TestContext.Token)).Status);
+        Assert.True(await h.Worker.RunOnceAsync(TestContext.Token));
+        var evaluation = Assert.Single(await h.Store.GetEvaluationsAsync(job.Job.Id, TestContext.Token));
+        Assert.Equal((EvaluationStatus.Pending, "internal error: bug"), (evaluation.Status, evaluation.Message));
 
         h.Nodes.Add(node);
         Assert.Equal(0, await h.DrainAsync());
-        h.Clock.Advance(h.Options.EvaluationLease);
+        h.Clock.Advance(h.Options.BackoffFor(1));
         await h.DrainAsync();
 
         Assert.Equal(JobState.Completed, (await h.JobAsync(job.Job.Id)).State);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Worker_PassThatAlwaysFails_FailsTheJobAfterMaxAttempts()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync(new SchedulerOptions { EvaluationMaxAttempts = 3 });
+        var job = await h.Orchestrator.SubmitAsync(TestJobs.Noop(), cancellationToken: TestContext.Token);
+        h.Nodes.Add(new ThrowingNode(new FakeComputeNode("n-a", h.Orchestrator)));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await h.DrainAsync();
+            h.Clock.Advance(h.Options.RetryBackoffMax);
+        }
+
+        var record = await h.JobAsync(job.Job.Id);
+        Assert.Equal(JobState.Failed, record.State);
+        Assert.Equal("the scheduler gave up after 3 attempts: internal error: bug", record.StateMessage);
+        Assert.Equal(EvaluationStatus.Failed, Assert.Single(await h.Store.GetEvaluationsAsync(job.Job.Id, TestContext.Token)).Status);
     }
 
     [Fact(Timeout = 60_000)]
