@@ -52,9 +52,7 @@ public sealed class JobOrchestrator : IComputeCallback
             throw new CairnException(ErrorCode.Conflict, $"Job {id} is already {record.State}.") { Hint = "Only pending, queued or running jobs can be stopped." };
         }
 
-        var stopped = await _store.UpdateJobStateAsync(id, JobState.Stopped, reason ?? $"stopped by {actor}", actor, cancellationToken);
-        await EnqueueAsync(record.Job, EvaluationTrigger.JobStopped, actor, cancellationToken);
-        return stopped;
+        return await _store.UpdateJobStateAsync(id, JobState.Stopped, reason ?? $"stopped by {actor}", actor, Evaluation(record.Job, EvaluationTrigger.JobStopped), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -82,11 +80,19 @@ public sealed class JobOrchestrator : IComputeCallback
             await _store.UpdateExecutionAsync(execution.Id, new ExecutionUpdate { State = ExecutionState.Running }, actor, cancellationToken);
         }
 
+        var job = await _store.GetJobAsync(execution.JobId, cancellationToken)
+            ?? throw new CairnException(ErrorCode.NotFound, $"Job {execution.JobId} does not exist.");
         try
         {
             await _store.UpdateExecutionAsync(
                 execution.Id,
-                new ExecutionUpdate { State = report.State, Result = report.Result, Message = report.Message ?? report.Result?.Error },
+                new ExecutionUpdate
+                {
+                    State = report.State,
+                    Result = report.Result,
+                    Message = report.Message ?? report.Result?.Error,
+                    FollowUp = Evaluation(job.Job, EvaluationTrigger.ExecutionUpdated),
+                },
                 actor,
                 cancellationToken);
         }
@@ -100,20 +106,13 @@ public sealed class JobOrchestrator : IComputeCallback
 
             throw;
         }
-
-        var job = await _store.GetJobAsync(execution.JobId, cancellationToken);
-        if (job is not null)
-        {
-            await EnqueueAsync(job.Job, EvaluationTrigger.ExecutionUpdated, actor, cancellationToken);
-        }
     }
 
     private async Task<bool> IsTerminalAsync(ExecutionId id, CancellationToken cancellationToken) =>
         await _store.GetExecutionAsync(id, cancellationToken) is { } e && ExecutionStateMachine.IsTerminal(e.State);
 
-    private Task EnqueueAsync(Job job, EvaluationTrigger trigger, string actor, CancellationToken cancellationToken) =>
-        _store.EnqueueEvaluationAsync(
-            new EvaluationRecord { Id = EvaluationId.New(), JobId = job.Id, TriggeredBy = trigger, Priority = job.Priority, WaitUntil = _time.GetUtcNow() },
-            actor,
-            cancellationToken);
+    // Every change is stored together with the evaluation it calls for: a crash between the two
+    // would leave a job whose news nobody looks at.
+    private EvaluationRecord Evaluation(Job job, EvaluationTrigger trigger) =>
+        new() { Id = EvaluationId.New(), JobId = job.Id, TriggeredBy = trigger, Priority = job.Priority, WaitUntil = _time.GetUtcNow() };
 }

@@ -68,7 +68,17 @@ public sealed class JobScheduler
         for (var i = 0; i < executions.Count; i++)
         {
             var e = executions[i];
-            if (executionTimeout is { } limit && ExecutionStateMachine.IsActive(e.State) && e.StartedAt is { } started && now >= started + limit)
+            if (e.State is ExecutionState.New or ExecutionState.AskForBid)
+            {
+                // A pass drives every placement to BidAccepted or BidRejected before it ends, and one job
+                // has one pass at a time: a placement still here was cut short by a crash.
+                executions[i] = await StopAsync(e, ExecutionState.Cancelled, "placement was interrupted before the bid was settled", cancellationToken);
+            }
+            else if (e.State == ExecutionState.BidAccepted && now >= e.ModifiedAt + _options.StartTimeout)
+            {
+                executions[i] = await StopAsync(e, ExecutionState.Failed, $"the node did not start the execution within {Format(_options.StartTimeout)}", cancellationToken);
+            }
+            else if (executionTimeout is { } limit && ExecutionStateMachine.IsActive(e.State) && e.StartedAt is { } started && now >= started + limit)
             {
                 executions[i] = await StopAsync(e, ExecutionState.Failed, $"execution timeout of {Format(limit)} exceeded", cancellationToken);
             }
@@ -416,6 +426,7 @@ public sealed class JobScheduler
             deadlines.AddRange(executions.Where(e => ExecutionStateMachine.IsActive(e.State) && e.StartedAt is not null).Select(e => e.StartedAt!.Value + limit));
         }
 
+        deadlines.AddRange(executions.Where(e => e.State == ExecutionState.BidAccepted).Select(e => e.ModifiedAt + _options.StartTimeout));
         if (recheck is { } r)
         {
             deadlines.Add(r);

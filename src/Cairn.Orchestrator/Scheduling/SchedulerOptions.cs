@@ -12,6 +12,9 @@ public sealed record SchedulerOptions
     /// <summary>The longest wait between retries.</summary>
     public TimeSpan RetryBackoffMax { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a node may take to report an accepted execution running before it is failed.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often a job that no node can take is looked at again.</summary>
     public TimeSpan QueueRecheckInterval { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -20,6 +20,9 @@ public sealed record ExecutionUpdate
     /// <summary>The run result.</summary>
     public RunResult? Result { get; init; }
 
+    /// <summary>An evaluation to queue in the same transaction, so the change cannot be recorded without the look it calls for.</summary>
+    public EvaluationRecord? FollowUp { get; init; }
+
     /// <summary>When set, the update applies only if the execution is in this state (else <see cref="ErrorCode.Conflict"/>).</summary>
     public ExecutionState? ExpectedState { get; init; }
 }

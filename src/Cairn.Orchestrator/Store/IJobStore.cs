@@ -21,6 +21,9 @@ public interface IJobStore
     /// <summary>Moves a job to <paramref name="state"/>; a move to its current state is a no-op.</summary>
     Task<JobRecord> UpdateJobStateAsync(JobId id, JobState state, string? message, string actor, CancellationToken cancellationToken = default);
 
+    /// <summary>Moves a job to <paramref name="state"/> and queues <paramref name="followUp"/> in the same transaction.</summary>
+    Task<JobRecord> UpdateJobStateAsync(JobId id, JobState state, string? message, string actor, EvaluationRecord? followUp, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a new execution.</summary>
     Task CreateExecutionAsync(ExecutionRecord execution, string actor, CancellationToken cancellationToken = default);
 

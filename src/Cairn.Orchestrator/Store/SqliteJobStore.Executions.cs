@@ -141,6 +141,11 @@ public sealed partial class SqliteJobStore
                         cancellationToken, executionId: id);
                 }
 
+                if (update.FollowUp is not null)
+                {
+                    await InsertEvaluationAsync(connection, transaction, update.FollowUp, actor, cancellationToken);
+                }
+
                 return updated;
             },
             cancellationToken);

@@ -85,6 +85,10 @@ public sealed partial class SqliteJobStore
 
     /// <inheritdoc />
     public Task<JobRecord> UpdateJobStateAsync(JobId id, JobState state, string? message, string actor, CancellationToken cancellationToken = default) =>
+        UpdateJobStateAsync(id, state, message, actor, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<JobRecord> UpdateJobStateAsync(JobId id, JobState state, string? message, string actor, EvaluationRecord? followUp, CancellationToken cancellationToken = default) =>
         WriteAsync(
             async (connection, transaction) =>
             {
@@ -109,6 +113,11 @@ public sealed partial class SqliteJobStore
                 }
 
                 await AppendHistoryAsync(connection, transaction, id, HistoryKind.Job, current.State.ToString(), state.ToString(), actor, message, cancellationToken);
+                if (followUp is not null)
+                {
+                    await InsertEvaluationAsync(connection, transaction, followUp, actor, cancellationToken);
+                }
+
                 return current with { State = state, StateMessage = message, Revision = current.Revision + 1, ModifiedAt = FromTicks(now) };
             },
             cancellationToken);

@@ -16,6 +16,9 @@ internal enum FakeBehavior
 
     /// <summary>Reports Running and waits for the test to finish it.</summary>
     RunUntilTold,
+
+    /// <summary>Accepts and never reports anything (a node that died after its bid).</summary>
+    Silent,
 }
 
 /// <summary>
@@ -74,6 +77,11 @@ internal sealed class FakeComputeNode : IComputeNode
     public async Task BidAcceptedAsync(BidAcceptedRequest request, CancellationToken cancellationToken = default)
     {
         Accepted.Enqueue(request.ExecutionId);
+        if (Behavior == FakeBehavior.Silent)
+        {
+            return;
+        }
+
         Running[request.ExecutionId] = request.Job;
         await ReportAsync(request.ExecutionId, ExecutionState.Running, cancellationToken: cancellationToken);
         switch (Behavior)

@@ -25,6 +25,46 @@ public class SchedulerFlowTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task PlacementCutShortByACrash_IsCancelledAndRedone()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync();
+        var node = h.AddNode("n-a");
+        var job = await h.Orchestrator.SubmitAsync(TestJobs.Noop(), cancellationToken: TestContext.Token);
+
+        // What a pass leaves behind when the process dies between asking for a bid and settling it.
+        var orphan = new ExecutionRecord { Id = ExecutionId.New(), JobId = job.Job.Id, NodeId = node.Id, State = ExecutionState.New, Attempt = 1 };
+        await h.Store.CreateExecutionAsync(orphan, "scheduler", TestContext.Token);
+        await h.Store.UpdateExecutionAsync(orphan.Id, new Cairn.Orchestrator.Store.ExecutionUpdate { State = ExecutionState.AskForBid }, "scheduler", TestContext.Token);
+
+        await h.DrainAsync();
+
+        var executions = await h.ExecutionsAsync(job.Job.Id);
+        Assert.Equal((ExecutionState.Cancelled, "placement was interrupted before the bid was settled"), (executions[0].State, executions[0].StateMessage));
+        Assert.Contains(orphan.Id, node.Cancelled);
+        Assert.Equal(ExecutionState.Completed, executions[1].State);
+        Assert.Equal(JobState.Completed, (await h.JobAsync(job.Job.Id)).State);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task NodeThatNeverStartsAnAcceptedExecution_IsFailedAtTheStartTimeoutAndRetried()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync();
+        var silent = h.AddNode("n-a", FakeBehavior.Silent);
+        var job = await h.SubmitAsync(TestJobs.Noop());
+        Assert.Equal(ExecutionState.BidAccepted, Assert.Single(await h.ExecutionsAsync(job.Job.Id)).State);
+
+        h.Clock.Advance(h.Options.StartTimeout);
+        await h.DrainAsync();
+        var failed = (await h.ExecutionsAsync(job.Job.Id))[0];
+        Assert.Equal((ExecutionState.Failed, "the node did not start the execution within 00:02:00"), (failed.State, failed.StateMessage));
+
+        silent.Behavior = FakeBehavior.Complete;
+        h.Clock.Advance(h.Options.RetryBackoff);
+        await h.DrainAsync();
+        Assert.Equal(JobState.Completed, (await h.JobAsync(job.Job.Id)).State);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Placement_PrefersTheNodeHoldingTheInputs()
     {
         await using var h = await OrchestratorHarness.CreateAsync();
