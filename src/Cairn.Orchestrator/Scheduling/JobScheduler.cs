@@ -68,7 +68,12 @@ public sealed class JobScheduler
         for (var i = 0; i < executions.Count; i++)
         {
             var e = executions[i];
-            if (e.State is ExecutionState.New or ExecutionState.AskForBid)
+            if (ExecutionStateMachine.IsActive(e.State) && _nodes.Find(e.NodeId) is null)
+            {
+                // The node left (or the orchestrator restarted without it): nothing will report on this execution.
+                executions[i] = await StopAsync(e, ExecutionState.Failed, $"node {e.NodeId} is no longer connected", cancellationToken);
+            }
+            else if (e.State is ExecutionState.New or ExecutionState.AskForBid)
             {
                 // A pass drives every placement to BidAccepted or BidRejected before it ends, and one job
                 // has one pass at a time: a placement still here was cut short by a crash.
@@ -218,6 +223,18 @@ public sealed class JobScheduler
         else if (active.Count > 0)
         {
             await MoveAsync(record, JobState.Running, null, cancellationToken);
+        }
+        else if (eligible.Count == 0)
+        {
+            // An ops or daemon job with no node to run on: it waits like any other.
+            recheck = now + _options.QueueRecheckInterval;
+            if (!everPlaced && queueTimeout is { } queue && now >= record.CreatedAt + queue)
+            {
+                await FinishAsync(record, JobState.Failed, $"queue timeout of {Format(queue)} exceeded: {Explain(ranked)}", cancellationToken);
+                return;
+            }
+
+            await MoveAsync(record, JobState.Queued, $"waiting for a node: {Explain(ranked)}", cancellationToken);
         }
 
         var current = (await _store.GetExecutionsAsync(job.Id, cancellationToken)).ToList();

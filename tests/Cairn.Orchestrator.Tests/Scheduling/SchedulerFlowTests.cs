@@ -65,6 +65,35 @@ public class SchedulerFlowTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Daemon_NodeThatLeaves_HasItsExecutionFailedAndTheJobWaits()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync();
+        var node = h.AddNode("n-a", FakeBehavior.RunUntilTold);
+        var job = await h.SubmitAsync(TestJobs.Noop(type: JobType.Daemon));
+        Assert.Single(node.Running);
+
+        h.Nodes.Remove(node.Id);
+        await h.Store.EnqueueEvaluationAsync(
+            new EvaluationRecord { Id = EvaluationId.New(), JobId = job.Job.Id, TriggeredBy = EvaluationTrigger.NodeUpdated, WaitUntil = h.Clock.GetUtcNow() },
+            "node-directory",
+            TestContext.Token);
+        await h.DrainAsync();
+        h.Clock.Advance(h.Options.RetryBackoff);
+        await h.DrainAsync();
+
+        var execution = Assert.Single(await h.ExecutionsAsync(job.Job.Id));
+        Assert.Equal((ExecutionState.Failed, "node n-a is no longer connected"), (execution.State, execution.StateMessage));
+        var record = await h.JobAsync(job.Job.Id);
+        Assert.Equal((JobState.Queued, "waiting for a node: no compute nodes are connected"), (record.State, record.StateMessage));
+
+        h.Nodes.Add(node);
+        h.Clock.Advance(h.Options.QueueRecheckInterval);
+        await h.DrainAsync();
+        Assert.Equal(JobState.Running, (await h.JobAsync(job.Job.Id)).State);
+        Assert.Equal([ExecutionState.Failed, ExecutionState.Running], (await h.ExecutionsAsync(job.Job.Id)).Select(e => e.State));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Placement_PrefersTheNodeHoldingTheInputs()
     {
         await using var h = await OrchestratorHarness.CreateAsync();

@@ -259,4 +259,23 @@ public sealed class SqliteJobStoreTests : IDisposable
         Assert.Equal([second.Id, first.Id], (await store.ListJobsAsync(cancellationToken: TestContext.Token)).Select(j => j.Job.Id));
         Assert.Equal([first.Id], (await store.ListJobsAsync(JobState.Failed, cancellationToken: TestContext.Token)).Select(j => j.Job.Id));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task UpdateExecution_WhoseFollowUpCannotBeStored_ChangesNothing()
+    {
+        using var store = await OpenAsync();
+        var job = TestJobs.Noop();
+        await store.CreateJobAsync(job, null, "client", TestContext.Token);
+        var execution = Execution(job.Id);
+        await store.CreateExecutionAsync(execution, "scheduler", TestContext.Token);
+        var historyBefore = (await store.GetHistoryAsync(job.Id, TestContext.Token)).Count;
+
+        // The follow-up names a job that does not exist: its insert fails, and the whole change with it.
+        var update = new ExecutionUpdate { State = ExecutionState.Failed, Message = "boom", FollowUp = Evaluation(JobId.New()) };
+        await Assert.ThrowsAsync<CairnException>(() => store.UpdateExecutionAsync(execution.Id, update, "node:n-1", TestContext.Token));
+
+        Assert.Equal(ExecutionState.New, (await store.GetExecutionAsync(execution.Id, TestContext.Token))!.State);
+        Assert.Equal(historyBefore, (await store.GetHistoryAsync(job.Id, TestContext.Token)).Count);
+        Assert.Empty(await store.GetEvaluationsAsync(job.Id, TestContext.Token));
+    }
 }
