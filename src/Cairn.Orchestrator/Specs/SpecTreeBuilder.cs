@@ -17,6 +17,10 @@ internal sealed partial class SpecTreeBuilder
 {
     private const int MaxDepth = 64;
 
+    // Aliases let a small YAML text expand to billions of nodes ("billion laughs"); a real spec has hundreds.
+    private const int MaxNodes = 100_000;
+    private int _nodes;
+
     public SpecPositions Positions { get; } = new();
 
     public List<SpecError> Errors { get; } = [];
@@ -170,6 +174,16 @@ internal sealed partial class SpecTreeBuilder
         if (depth > MaxDepth)
         {
             Errors.Add(new SpecError { Path = path, Message = "nested too deeply", Line = line, Column = column });
+            return null;
+        }
+
+        if (++_nodes > MaxNodes)
+        {
+            if (_nodes == MaxNodes + 1)
+            {
+                Errors.Add(new SpecError { Path = path, Message = $"the spec expands to more than {MaxNodes} values", Hint = "YAML aliases (*name) are expanded; a job spec needs no more than a few hundred values.", Line = line, Column = column });
+            }
+
             return null;
         }
 

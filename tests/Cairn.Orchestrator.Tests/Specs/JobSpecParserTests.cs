@@ -303,4 +303,26 @@ public class JobSpecParserTests
 
         Assert.Equal(SpecFormat.Json, document.Format);
     }
+
+    [Fact]
+    public void Parse_YamlAliasBomb_IsRefused()
+    {
+        var text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+        for (var i = 0; i < 8; i++)
+        {
+            text += $"{(char)('b' + i)}: &{(char)('b' + i)} [*{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}]\n";
+        }
+
+        var e = ParseFails(text);
+
+        Assert.Equal("the spec expands to more than 100000 values", Assert.Single(e.Errors).Message);
+    }
+
+    [Fact]
+    public void Parse_YamlAliases_AreExpanded()
+    {
+        var job = JobSpecParser.Parse("Labels: &l {team: a}\nMeta: *l\nTasks: [{Engine: {Type: noop}}]\n").Job;
+
+        Assert.Equal("a", job.Meta["team"]);
+    }
 }
