@@ -5,7 +5,7 @@ namespace Cairn.Orchestrator.Tests;
 /// in the package mirror). Only <see cref="GetUtcNow"/> is faked: the code under test reads time,
 /// it never sleeps on it.
 /// </summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private DateTimeOffset _now;
 

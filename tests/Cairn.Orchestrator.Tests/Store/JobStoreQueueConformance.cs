@@ -3,20 +3,23 @@ using Cairn.Orchestrator.Store;
 
 namespace Cairn.Orchestrator.Tests.Store;
 
-public sealed class EvaluationQueueTests : IDisposable
+/// <summary>
+/// The evaluation queue's contract, which every <see cref="IJobStore"/> backend's tests inherit
+/// (SQLite now; PostgreSQL with FOR UPDATE SKIP LOCKED later).
+/// </summary>
+public abstract class JobStoreQueueConformance
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    private readonly TempDir _dir = new();
-    private readonly ManualTimeProvider _clock = new();
 
-    public void Dispose() => _dir.Dispose();
+    protected ManualTimeProvider Clock { get; } = new();
 
-    private Task<SqliteJobStore> OpenAsync() => SqliteJobStore.OpenAsync(_dir.File("jobs.db"), _clock, TestContext.Token);
+    /// <summary>Opens the backend's storage; every call opens the same storage again, as a restarted orchestrator would.</summary>
+    protected abstract Task<IJobStore> OpenAsync();
 
-    private async Task<(JobId Job, EvaluationId Evaluation)> SubmitAsync(SqliteJobStore store, int priority = 0, DateTimeOffset? waitUntil = null)
+    private async Task<(JobId Job, EvaluationId Evaluation)> SubmitAsync(IJobStore store, int priority = 0, DateTimeOffset? waitUntil = null)
     {
         var job = TestJobs.Noop();
-        var evaluation = new EvaluationRecord { Id = EvaluationId.New(), JobId = job.Id, Priority = priority, WaitUntil = waitUntil ?? _clock.GetUtcNow() };
+        var evaluation = new EvaluationRecord { Id = EvaluationId.New(), JobId = job.Id, Priority = priority, WaitUntil = waitUntil ?? Clock.GetUtcNow() };
         await store.CreateJobAsync(job, evaluation, "client", TestContext.Token);
         return (job.Id, evaluation.Id);
     }
@@ -24,7 +27,7 @@ public sealed class EvaluationQueueTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Claim_EmptyQueue_ReturnsNull()
     {
-        using var store = await OpenAsync();
+        var store = await OpenAsync();
 
         Assert.Null(await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token));
     }
@@ -32,9 +35,9 @@ public sealed class EvaluationQueueTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Claim_TakesHighestPriorityFirst_ThenOldest()
     {
-        using var store = await OpenAsync();
+        var store = await OpenAsync();
         var low = await SubmitAsync(store);
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
         var high = await SubmitAsync(store, priority: 5);
         var low2 = await SubmitAsync(store);
 
@@ -50,11 +53,11 @@ public sealed class EvaluationQueueTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Claim_RespectsWaitUntil()
     {
-        using var store = await OpenAsync();
-        var later = await SubmitAsync(store, waitUntil: _clock.GetUtcNow().AddSeconds(10));
+        var store = await OpenAsync();
+        var later = await SubmitAsync(store, waitUntil: Clock.GetUtcNow().AddSeconds(10));
 
         Assert.Null(await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token));
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        Clock.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(later.Evaluation, (await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token))?.Id);
     }
 
@@ -62,8 +65,8 @@ public sealed class EvaluationQueueTests : IDisposable
     public async Task Claim_ByCrashedWorker_IsReclaimedAfterTheLease()
     {
         var (job, evaluation) = (default(JobId), default(EvaluationId));
-        using (var store = await OpenAsync())
         {
+            var store = await OpenAsync();
             (job, evaluation) = await SubmitAsync(store);
             var claimed = await store.ClaimEvaluationAsync("crashing-worker", Lease, TestContext.Token);
             Assert.Equal(evaluation, claimed?.Id);
@@ -71,11 +74,11 @@ public sealed class EvaluationQueueTests : IDisposable
             // The worker dies here: no ack, no nack.
         }
 
-        using var restarted = await OpenAsync();
+        var restarted = await OpenAsync();
         Assert.Null(await restarted.ClaimEvaluationAsync("w2", Lease, TestContext.Token));
-        _clock.Advance(Lease - TimeSpan.FromTicks(1));
+        Clock.Advance(Lease - TimeSpan.FromTicks(1));
         Assert.Null(await restarted.ClaimEvaluationAsync("w2", Lease, TestContext.Token));
-        _clock.Advance(TimeSpan.FromTicks(1));
+        Clock.Advance(TimeSpan.FromTicks(1));
 
         var reclaimed = await restarted.ClaimEvaluationAsync("w2", Lease, TestContext.Token);
 
@@ -94,10 +97,10 @@ public sealed class EvaluationQueueTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Ack_AfterLeaseExpired_IsConflictEvenIfNotReclaimed()
     {
-        using var store = await OpenAsync();
+        var store = await OpenAsync();
         var (_, evaluation) = await SubmitAsync(store);
         await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token);
-        _clock.Advance(Lease);
+        Clock.Advance(Lease);
 
         var e = await Assert.ThrowsAsync<CairnException>(() => store.AckEvaluationAsync(evaluation, "w1", TestContext.Token));
 
@@ -107,29 +110,29 @@ public sealed class EvaluationQueueTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Nack_RequeuesWithBackoff_ThenFailsAfterMaxAttempts()
     {
-        using var store = await OpenAsync();
+        var store = await OpenAsync();
         var (_, evaluation) = await SubmitAsync(store);
 
         await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token);
         await store.NackEvaluationAsync(evaluation, "w1", TimeSpan.FromSeconds(5), "node unreachable", maxAttempts: 2, TestContext.Token);
         Assert.Null(await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token));
-        _clock.Advance(TimeSpan.FromSeconds(5));
+        Clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(evaluation, (await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token))?.Id);
         await store.NackEvaluationAsync(evaluation, "w1", TimeSpan.FromSeconds(5), "node unreachable", maxAttempts: 2, TestContext.Token);
 
         var failed = await store.GetEvaluationAsync(evaluation, TestContext.Token);
         Assert.Equal(EvaluationStatus.Failed, failed?.Status);
         Assert.Equal("node unreachable", failed?.Message);
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Null(await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token));
     }
 
     [Fact(Timeout = 60_000)]
     public async Task Claim_JobWithALiveLease_IsNotScheduledTwice()
     {
-        using var store = await OpenAsync();
+        var store = await OpenAsync();
         var (job, first) = await SubmitAsync(store);
-        var second = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.ExecutionUpdated, WaitUntil = _clock.GetUtcNow() };
+        var second = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.ExecutionUpdated, WaitUntil = Clock.GetUtcNow() };
         await store.EnqueueEvaluationAsync(second, "node:n-1", TestContext.Token);
 
         Assert.Equal(first, (await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token))?.Id);
@@ -139,15 +142,15 @@ public sealed class EvaluationQueueTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Ack_CompletesPendingEvaluationsItCovered_ButNotLaterOnes()
     {
-        using var store = await OpenAsync();
+        var store = await OpenAsync();
         var (job, first) = await SubmitAsync(store);
-        var covered = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.ExecutionUpdated, WaitUntil = _clock.GetUtcNow() };
-        var timeout = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.Timeout, WaitUntil = _clock.GetUtcNow().AddMinutes(5) };
+        var covered = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.ExecutionUpdated, WaitUntil = Clock.GetUtcNow() };
+        var timeout = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.Timeout, WaitUntil = Clock.GetUtcNow().AddMinutes(5) };
         await store.EnqueueEvaluationAsync(covered, "node:n-1", TestContext.Token);
         await store.EnqueueEvaluationAsync(timeout, "scheduler", TestContext.Token);
         await store.ClaimEvaluationAsync("w1", Lease, TestContext.Token);
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        var arrivedDuringPass = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.ExecutionUpdated, WaitUntil = _clock.GetUtcNow() };
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var arrivedDuringPass = new EvaluationRecord { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.ExecutionUpdated, WaitUntil = Clock.GetUtcNow() };
         await store.EnqueueEvaluationAsync(arrivedDuringPass, "node:n-1", TestContext.Token);
 
         await store.AckEvaluationAsync(first, "w1", TestContext.Token);
@@ -161,7 +164,7 @@ public sealed class EvaluationQueueTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Claim_ConcurrentWorkers_EachEvaluationClaimedOnce()
     {
-        using var store = await OpenAsync();
+        var store = await OpenAsync();
         var submitted = new List<EvaluationId>();
         for (var i = 0; i < 20; i++)
         {
@@ -187,9 +190,9 @@ public sealed class EvaluationQueueTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task EnqueueUnlessPending_SkipsWhenAnEarlierFutureLookExists()
     {
-        using var store = await OpenAsync();
+        var store = await OpenAsync();
         var (job, _) = await SubmitAsync(store);
-        var now = _clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         EvaluationRecord At(int seconds) => new() { Id = EvaluationId.New(), JobId = job, TriggeredBy = EvaluationTrigger.Timeout, WaitUntil = now.AddSeconds(seconds) };
 
         Assert.True(await store.EnqueueEvaluationUnlessPendingAsync(At(30), now, "scheduler", TestContext.Token));
