@@ -42,6 +42,13 @@ public sealed class JobOrchestrator : IComputeCallback
         return await _store.CreateJobAsync(stored, evaluation, actor, cancellationToken);
     }
 
+    /// <summary>
+    /// Parses, validates and submits a spec's text (YAML or JSON); problems come back as one
+    /// <see cref="JobSpecException"/> with every error's path, line and column.
+    /// </summary>
+    public Task<JobRecord> SubmitSpecAsync(string specText, string actor = "client", CancellationToken cancellationToken = default) =>
+        SubmitAsync(Specs.JobSpecParser.ParseAndValidate(specText, _validator), actor, cancellationToken);
+
     /// <summary>Stops a job: it becomes <see cref="JobState.Stopped"/> and the scheduler cancels its executions.</summary>
     public async Task<JobRecord> StopJobAsync(JobId id, string? reason, string actor = "client", CancellationToken cancellationToken = default)
     {

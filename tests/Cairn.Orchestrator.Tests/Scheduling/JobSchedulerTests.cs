@@ -348,4 +348,28 @@ public class JobSchedulerTests
         Assert.False(record.Job.Id.IsEmpty);
         Assert.Equal(record.Job.Id.Value, record.Job.Name);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task SubmitSpec_ExampleWasmSpec_RunsToCompletion()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync();
+        h.AddNode("n-a", price: 5);
+
+        var record = await h.Orchestrator.SubmitSpecAsync(Cairn.Orchestrator.Tests.Specs.SpecFiles.Read("wasm-inline.yaml"), cancellationToken: TestContext.Token);
+        await h.DrainAsync();
+
+        Assert.Equal("inline-wasm", record.Job.Name);
+        Assert.Equal(JobState.Completed, (await h.JobAsync(record.Job.Id)).State);
+        Assert.Equal(5L, Assert.Single(await h.ExecutionsAsync(record.Job.Id)).BidPrice);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task SubmitSpec_Vroomvroom_IsRejectedWithItsLine()
+    {
+        await using var h = await OrchestratorHarness.CreateAsync();
+
+        var e = await Assert.ThrowsAsync<Cairn.Jobs.Specs.JobSpecException>(() => h.Orchestrator.SubmitSpecAsync(Cairn.Orchestrator.Tests.Specs.SpecFiles.Read("invalid-engine.yaml"), cancellationToken: TestContext.Token));
+
+        Assert.Equal(8, Assert.Single(e.Errors).Line);
+    }
 }

@@ -198,4 +198,14 @@ public class JobSpecValidatorTests
 
         Assert.Equal("This node has no engines enabled.", Assert.Single(e.Errors).Hint);
     }
+
+    [Fact]
+    public void Validate_BadEnvironmentNames_AreRejected()
+    {
+        var errors = Errors(WasmTask(
+            $"        EntryModule: {{Source: {{Type: inline, Params: {{URL: \"{Module}\"}}}}}}\n        EnvironmentVariables: {{\"A=B\": x}}",
+            "    Env: {\"\": y}"));
+
+        Assert.Equal(["Tasks[0].Engine.Params.EnvironmentVariables.A=B", "Tasks[0].Env."], errors.Select(e => e.Path));
+    }
 }

@@ -166,6 +166,7 @@ public sealed class JobSpecValidator
             RequireAbsolute(reader, result.Path, SpecReader.Child(resultPath, "Path"), "the path inside the task whose contents are published");
         }
 
+        ValidateEnvNames(reader, task.Env.Keys, SpecReader.Child(path, "Env"));
         if (engineType == WasmEngineParams.EngineType && task.Network.Type != NetworkMode.None)
         {
             reader.Error(SpecReader.Child(SpecReader.Child(path, "Network"), "Type"), "the wasm engine has no network", "Remove Network, or use the docker engine.");
@@ -181,6 +182,7 @@ public sealed class JobSpecValidator
                 if (wasm is not null)
                 {
                     var paramsPath = SpecReader.Child(enginePath, "Params");
+                    ValidateEnvNames(reader, wasm.EnvironmentVariables.Keys, SpecReader.Child(paramsPath, "EnvironmentVariables"));
                     ValidateInputSource(reader, wasm.EntryModule, SpecReader.Child(paramsPath, "EntryModule"), requireTarget: false);
                     for (var i = 0; i < wasm.ImportModules.Count; i++)
                     {
@@ -269,6 +271,17 @@ public sealed class JobSpecValidator
         }
 
         map.Finish();
+    }
+
+    private static void ValidateEnvNames(SpecReader reader, IEnumerable<string> names, string path)
+    {
+        foreach (var name in names)
+        {
+            if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+            {
+                reader.Error(SpecReader.Child(path, name), $"\"{name}\" is not an environment variable name", "A name is not empty and has no '=' or NUL in it.");
+            }
+        }
     }
 
     private static void RequireAbsolute(SpecReader reader, string? value, string path, string what)
