@@ -1,0 +1,14 @@
+namespace Cairn.Jobs;
+
+/// <summary>
+/// What the client pays (Cairn's addition to the Bacalhau spec). Amounts are integers in the
+/// ledger's smallest unit.
+/// </summary>
+public sealed record Payment
+{
+    /// <summary>The most the job may cost in total; locked in escrow when the deal opens.</summary>
+    public long Budget { get; init; }
+
+    /// <summary>The highest unit price the client accepts; nodes asking more are not chosen.</summary>
+    public long MaxPrice { get; init; }
+}

@@ -1,0 +1,26 @@
+namespace Cairn.Jobs;
+
+/// <summary>What a finished execution produced, as reported by its compute node.</summary>
+public sealed record RunResult
+{
+    /// <summary>The task's exit code (0 = success).</summary>
+    public int ExitCode { get; init; }
+
+    /// <summary>Why it failed, when it did (the trap, the timeout...).</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Each result path's name and the CID (text) of what was published for it.</summary>
+    public IReadOnlyDictionary<string, string> Outputs { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>CID of the captured standard output, if published.</summary>
+    public string? StdoutCid { get; init; }
+
+    /// <summary>CID of the captured standard error, if published.</summary>
+    public string? StderrCid { get; init; }
+
+    /// <summary>CID of the node's signed receipt, if any.</summary>
+    public string? ReceiptCid { get; init; }
+
+    /// <summary>Metered usage in the node's pricing unit (Wasm fuel, CPU-milliseconds...).</summary>
+    public long Usage { get; init; }
+}

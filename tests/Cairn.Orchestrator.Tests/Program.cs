@@ -1,0 +1,22 @@
+using Cairn.Orchestrator.Tests.Store;
+
+namespace Cairn.Orchestrator.Tests;
+
+/// <summary>
+/// The test assembly's entry point. The test host does not use it; the crash test starts this
+/// assembly as a child process (<c>dotnet Cairn.Orchestrator.Tests.dll crash-writer DB</c>) to
+/// write to a job store until it is killed.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 2 && args[0] == "crash-writer")
+        {
+            await CrashWriter.RunAsync(args[1]);
+            return 0;
+        }
+
+        return 2;
+    }
+}
