@@ -93,40 +93,7 @@ public sealed class ContentCommandsTests : IDisposable
 
     private static async Task<Run> RunAsync(string[] args, CancellationToken ct, byte[]? stdin = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cairn.dll"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi)!;
-        try
-        {
-            using var stdout = new MemoryStream();
-            var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout, ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            if (stdin is not null)
-            {
-                await process.StandardInput.BaseStream.WriteAsync(stdin, ct);
-            }
-
-            process.StandardInput.Close();
-            await copy;
-            await process.WaitForExitAsync(ct);
-            var bytes = stdout.ToArray();
-            return new Run(process.ExitCode, Encoding.UTF8.GetString(bytes), bytes, await stderr);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
+        var result = await CliRunner.RunAsync(args, ct, stdin: stdin);
+        return new Run(result.ExitCode, result.Stdout, result.StdoutBytes, result.Stderr);
     }
 }
