@@ -10,6 +10,11 @@ namespace Cairn.Ledger.Identity;
 public sealed class DidKey : IEquatable<DidKey>
 {
     private const string Prefix = "did:key:";
+    private const int CacheLimit = 100_000;
+
+    // Parsing decompresses the point (a modular square root): far too slow to repeat for every
+    // transfer recipient during replay, and the same few thousand identities recur.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DidKey> Parsed = new(StringComparer.Ordinal);
 
     private DidKey(string text, byte[] compressed, byte[] x, byte[] y)
     {
@@ -59,6 +64,12 @@ public sealed class DidKey : IEquatable<DidKey>
 
     private static bool TryParse(string? text, [NotNullWhen(true)] out DidKey? did, out string error)
     {
+        if (text is not null && Parsed.TryGetValue(text, out did))
+        {
+            error = string.Empty;
+            return true;
+        }
+
         did = null;
         if (text is null || !text.StartsWith(Prefix, StringComparison.Ordinal) || text.Length <= Prefix.Length + 1)
         {
@@ -106,6 +117,12 @@ public sealed class DidKey : IEquatable<DidKey>
 
         did = canonical;
         error = string.Empty;
+        if (Parsed.Count >= CacheLimit)
+        {
+            Parsed.Clear();
+        }
+
+        Parsed[text] = did;
         return true;
     }
 
