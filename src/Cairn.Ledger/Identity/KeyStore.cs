@@ -139,6 +139,29 @@ public sealed class KeyStore
         return Deserialize(File.ReadAllBytes(path), path, passphrase);
     }
 
+    /// <summary>The DID a key file names, read without unsealing it.</summary>
+    public string ReadDid(string name)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path))
+        {
+            throw new CairnException(ErrorCode.NotFound, $"No key named '{name}' in {Directory}.")
+            {
+                Hint = "Create one with `cairn account create" + (name == DefaultName ? "`." : $" --name {name}`."),
+            };
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            return DidKey.Parse(doc.RootElement.GetProperty("did").GetString() ?? string.Empty).Text;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new CairnException(ErrorCode.InvalidInput, $"The key file {path} is not a Cairn key file: {e.Message}", e);
+        }
+    }
+
     /// <summary>True when the named key is sealed with a passphrase.</summary>
     public bool IsSealed(string name)
     {
