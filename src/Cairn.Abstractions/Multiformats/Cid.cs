@@ -81,6 +81,11 @@ public sealed class Cid : IEquatable<Cid>, IComparable<Cid>
     /// <summary>Hashes <paramref name="block"/> with sha2-256 and names it with a CID of the given version and codec.</summary>
     public static Cid Compute(int version, ulong codec, ReadOnlySpan<byte> block)
     {
+        if (version is not (0 or 1))
+        {
+            throw new CairnException(ErrorCode.InvalidArgument, $"Unknown CID version {version}: only 0 and 1 exist.") { Hint = "Use --cid-version 0 or 1." };
+        }
+
         var multihash = Multiformats.Multihash.Sha256(block);
         if (version == 0)
         {

@@ -14,7 +14,7 @@ namespace Cairn.Content.DagCbor;
 /// <remarks>
 /// <para><see cref="Encode"/> accepts <c>null</c>, <see cref="bool"/>, the integer types and
 /// <see cref="BigInteger"/> (-2^64..2^64-1), finite <see cref="double"/> and <see cref="float"/>,
-/// <see cref="string"/>, <c>byte[]</c> / <see cref="ReadOnlyMemory{T}"/> / <see cref="Memory{T}"/> of bytes, <see cref="Cid"/>,
+/// <see cref="string"/>, <c>byte[]</c> / <see cref="ReadOnlyMemory{T}"/> / <see cref="Memory{T}"/> / <see cref="ArraySegment{T}"/> of bytes, <see cref="Cid"/>,
 /// dictionaries with string keys (<see cref="IReadOnlyDictionary{TKey, TValue}"/>, <see cref="IDictionary{TKey, TValue}"/>,
 /// or any non-generic <see cref="IDictionary"/> whose keys are strings) and other <see cref="IEnumerable"/>s as lists.</para>
 /// <para><see cref="Decode"/> returns <c>null</c>, <see cref="bool"/>, <see cref="long"/> (or <see cref="ulong"/> above
@@ -30,12 +30,31 @@ public static class DagCbor
     /// <summary>The smallest integer DAG-CBOR can hold: -2^64.</summary>
     public static readonly BigInteger MinInteger = -(BigInteger.One << 64);
 
+    private const int CachedWriterMaxCapacity = 64 * 1024;
+
+    [ThreadStatic]
+    private static DagCborWriter? _cachedWriter;
+
     /// <summary>Encodes <paramref name="value"/> canonically.</summary>
     public static byte[] Encode(object? value)
     {
-        var writer = new DagCborWriter();
-        Write(writer, value, 0);
-        return writer.ToArray();
+        // One writer per thread is reused; it is taken out while in use, so a nested call (from a
+        // caller's enumerator) gets a fresh one.
+        var writer = _cachedWriter ?? new DagCborWriter();
+        _cachedWriter = null;
+        try
+        {
+            Write(writer, value, 0);
+            return writer.ToArray();
+        }
+        finally
+        {
+            if (writer.OwnCapacity <= CachedWriterMaxCapacity)
+            {
+                writer.Reset();
+                _cachedWriter = writer;
+            }
+        }
     }
 
     /// <summary>Encodes <paramref name="value"/> canonically into <paramref name="writer"/> (as one item).</summary>
@@ -82,7 +101,8 @@ public static class DagCbor
                 return reader.ReadCid();
             case DagCborKind.List:
                 var count = reader.ReadStartArray();
-                var list = new List<object?>(count);
+                // Capacity is capped: a forged count may be as large as the block, and growing is cheap.
+                var list = new List<object?>(Math.Min(count, 1024));
                 for (var i = 0; i < count; i++)
                 {
                     list.Add(Read(ref reader));
@@ -91,7 +111,7 @@ public static class DagCbor
                 return list;
             default:
                 var entries = reader.ReadStartMap();
-                var map = new Dictionary<string, object?>(entries, StringComparer.Ordinal);
+                var map = new Dictionary<string, object?>(Math.Min(entries, 1024), StringComparer.Ordinal);
                 for (var i = 0; i < entries; i++)
                 {
                     var key = reader.ReadString();
@@ -115,7 +135,7 @@ public static class DagCbor
         List<Cid>? links = null;
         do
         {
-            if (reader.SkipOne() is { } cid)
+            if (reader.SkipOne(materialize: true) is { } cid)
             {
                 (links ??= []).Add(cid);
             }
@@ -181,6 +201,9 @@ public static class DagCbor
             case Memory<byte> mem:
                 writer.WriteBytes(mem.Span);
                 return;
+            case ArraySegment<byte> segment:
+                writer.WriteBytes(segment);
+                return;
             case Cid cid:
                 writer.WriteCid(cid);
                 return;
@@ -245,52 +268,70 @@ public static class DagCbor
 
     private static void WriteMap(DagCborWriter writer, IEnumerable<KeyValuePair<string, object?>> entries, int count, int depth)
     {
-        var keys = new byte[count][];
-        var values = new object?[count];
+        // All keys go into one pooled buffer; an index array is sorted by the canonical order of
+        // the key slices, so a map costs no allocation per key.
+        var values = ArrayPool<object?>.Shared.Rent(count);
+        var spans = ArrayPool<(int Offset, int Length)>.Shared.Rent(count);
+        var order = ArrayPool<int>.Shared.Rent(count);
+        var keyBytes = ArrayPool<byte>.Shared.Rent(256);
+        var used = 0;
         var n = 0;
-        foreach (var (key, value) in entries)
-        {
-            if (n == count)
-            {
-                throw new CairnException(ErrorCode.InvalidArgument, $"The dictionary reported {count} entries but enumerated more.");
-            }
-
-            ArgumentNullException.ThrowIfNull(key);
-            keys[n] = EncodeKey(key);
-            values[n] = value;
-            n++;
-        }
-
-        if (n != count)
-        {
-            throw new CairnException(ErrorCode.InvalidArgument, $"The dictionary reported {count} entries but enumerated {n}.");
-        }
-
-        Array.Sort(keys, values, Utf8KeyComparer.Instance);
-        writer.WriteStartMap(count);
-        for (var i = 0; i < count; i++)
-        {
-            writer.WriteUtf8String(keys[i]);
-            Write(writer, values[i], depth + 1);
-        }
-    }
-
-    private static byte[] EncodeKey(string key)
-    {
         try
         {
-            return new UTF8Encoding(false, true).GetBytes(key);
+            foreach (var (key, value) in entries)
+            {
+                if (n == count)
+                {
+                    throw new CairnException(ErrorCode.InvalidArgument, $"The dictionary reported {count} entries but enumerated more.");
+                }
+
+                ArgumentNullException.ThrowIfNull(key);
+                var max = Encoding.UTF8.GetMaxByteCount(key.Length);
+                if (keyBytes.Length - used < max)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(keyBytes.Length * 2, used + max));
+                    keyBytes.AsSpan(0, used).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(keyBytes);
+                    keyBytes = bigger;
+                }
+
+                var status = System.Text.Unicode.Utf8.FromUtf16(key, keyBytes.AsSpan(used), out _, out var written, replaceInvalidSequences: false);
+                if (status != OperationStatus.Done)
+                {
+                    throw new CairnException(ErrorCode.InvalidArgument, "A map key cannot be encoded: it holds an unpaired UTF-16 surrogate, which has no UTF-8 form.");
+                }
+
+                spans[n] = (used, written);
+                values[n] = value;
+                order[n] = n;
+                used += written;
+                n++;
+            }
+
+            if (n != count)
+            {
+                throw new CairnException(ErrorCode.InvalidArgument, $"The dictionary reported {count} entries but enumerated {n}.");
+            }
+
+            var buffer = keyBytes;
+            var slices = spans;
+            order.AsSpan(0, count).Sort((a, b) => DagCborKeyComparer.CompareUtf8(
+                buffer.AsSpan(slices[a].Offset, slices[a].Length),
+                buffer.AsSpan(slices[b].Offset, slices[b].Length)));
+            writer.WriteStartMap(count);
+            for (var i = 0; i < count; i++)
+            {
+                var (offset, length) = spans[order[i]];
+                writer.WriteUtf8String(keyBytes.AsSpan(offset, length));
+                Write(writer, values[order[i]], depth + 1);
+            }
         }
-        catch (EncoderFallbackException e)
+        finally
         {
-            throw new CairnException(ErrorCode.InvalidArgument, "A map key cannot be encoded: it holds an unpaired UTF-16 surrogate, which has no UTF-8 form.", e);
+            ArrayPool<object?>.Shared.Return(values, clearArray: true);
+            ArrayPool<(int, int)>.Shared.Return(spans);
+            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<byte>.Shared.Return(keyBytes);
         }
-    }
-
-    private sealed class Utf8KeyComparer : IComparer<byte[]>
-    {
-        public static readonly Utf8KeyComparer Instance = new();
-
-        public int Compare(byte[]? x, byte[]? y) => DagCborKeyComparer.CompareUtf8(x, y);
     }
 }

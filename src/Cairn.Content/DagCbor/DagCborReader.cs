@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Cairn.Multiformats;
@@ -25,7 +27,8 @@ public ref struct DagCborReader
     private readonly ReadOnlySpan<byte> _data;
     private readonly int _maxDepth;
     private int _position;
-    private Frame[]? _frames;
+    private FrameBuffer _inlineFrames;
+    private Frame[]? _moreFrames;
     private int _depth;
     private bool _done;
 
@@ -53,7 +56,19 @@ public ref struct DagCborReader
     public readonly bool IsComplete => _done;
 
     /// <summary>True when the next item is a map key (a string) rather than a value.</summary>
-    public readonly bool IsAtMapKey => _depth > 0 && _frames![_depth - 1].IsMap && (_frames[_depth - 1].Remaining & 1) == 0;
+    public readonly bool IsAtMapKey
+    {
+        get
+        {
+            if (_depth == 0)
+            {
+                return false;
+            }
+
+            var top = _depth <= FrameBuffer.Length ? _inlineFrames[_depth - 1] : _moreFrames![_depth - 1 - FrameBuffer.Length];
+            return top.IsMap && (top.Remaining & 1) == 0;
+        }
+    }
 
     /// <summary>The kind of the next item, without consuming it.</summary>
     public readonly DagCborKind PeekKind()
@@ -61,7 +76,7 @@ public ref struct DagCborReader
         EnsureNotDone();
         if (_position >= _data.Length)
         {
-            throw Truncated(_position, "an item");
+            throw TruncatedItem();
         }
 
         var initial = _data[_position];
@@ -229,7 +244,7 @@ public ref struct DagCborReader
 
         if (isKey)
         {
-            ref var frame = ref _frames![_depth - 1];
+            ref var frame = ref Top;
             if (frame.LastKeyStart >= 0)
             {
                 var previous = _data.Slice(frame.LastKeyStart, frame.LastKeyLength);
@@ -268,7 +283,93 @@ public ref struct DagCborReader
     }
 
     /// <summary>Reads a CID link (tag 42 over the bytes <c>0x00 cid</c>).</summary>
-    public Cid ReadCid()
+    public Cid ReadCid() => ReadLink(materialize: true)!;
+
+    /// <summary>Reads and validates a CID link and returns its binary CID (a span into the input), without allocating.</summary>
+    public ReadOnlySpan<byte> ReadCidBytes()
+    {
+        var start = _position;
+        ReadLink(materialize: false);
+        return LinkBytes(start);
+    }
+
+    /// <summary>Reads the head of a list and returns its length; then read that many items.</summary>
+    public int ReadStartArray() => ReadStartContainer(4);
+
+    /// <summary>Reads the head of a map and returns its number of entries; then read that many key/value pairs.</summary>
+    public int ReadStartMap() => ReadStartContainer(5);
+
+    /// <summary>Reads and validates one whole item (with everything inside it) and discards it.</summary>
+    public void Skip()
+    {
+        var depth = _depth;
+        do
+        {
+            SkipOne(materialize: false);
+        }
+        while (_depth > depth);
+    }
+
+    /// <summary>Throws unless the top-level item has been read completely and no bytes follow it.</summary>
+    public readonly void ReadEnd()
+    {
+        if (!_done)
+        {
+            throw new InvalidOperationException("The top-level DAG-CBOR item has not been read completely.");
+        }
+
+        if (_position != _data.Length)
+        {
+            throw Error(_position, $"{_data.Length - _position} trailing byte(s) after the end of the item");
+        }
+    }
+
+    /// <summary>Reads one item; a list or map is opened (its children come next), not skipped.</summary>
+    internal Cid? SkipOne(bool materialize)
+    {
+        switch (PeekKind())
+        {
+            case DagCborKind.Null:
+                ReadNull();
+                break;
+            case DagCborKind.Bool:
+                ReadBool();
+                break;
+            case DagCborKind.Integer:
+                ReadIntegerParts(out _);
+                break;
+            case DagCborKind.Float:
+                ReadDouble();
+                break;
+            case DagCborKind.String:
+                ReadUtf8String();
+                break;
+            case DagCborKind.Bytes:
+                ReadBytes();
+                break;
+            case DagCborKind.Link:
+                return ReadLink(materialize);
+            case DagCborKind.List:
+                ReadStartArray();
+                break;
+            case DagCborKind.Map:
+                ReadStartMap();
+                break;
+        }
+
+        return null;
+    }
+
+    internal static CairnException Error(int offset, string reason)
+        => new(ErrorCode.InvalidInput, $"Invalid DAG-CBOR at byte {offset}: {reason}.");
+
+    private static CairnException Truncated(int offset, string what)
+        => Error(offset, $"the data ends before {what} is complete (truncated)");
+
+    private readonly CairnException TruncatedItem()
+        => _position == 0 ? Error(0, "no data (an empty block is not DAG-CBOR)") : Truncated(_position, "an item");
+
+    private Cid? ReadLink(bool materialize)
     {
         var start = BeginItem(out _);
         if (_data[start] >> 5 != 6)
@@ -300,92 +401,54 @@ public ref struct DagCborReader
             throw Error(content, "the bytes of a CID link must start with 0x00 (the multibase identity prefix)");
         }
 
-        Cid cid;
-        try
+        Cid? cid = null;
+        if (materialize || !IsValidCid(bytes[1..]))
         {
-            cid = Cid.FromBytes(bytes[1..]);
-        }
-        catch (CairnException e)
-        {
-            throw Error(content + 1, "invalid CID in a link: " + e.Message.TrimEnd('.'));
+            try
+            {
+                cid = Cid.FromBytes(bytes[1..]);
+            }
+            catch (CairnException e)
+            {
+                throw Error(content + 1, "invalid CID in a link: " + e.Message.TrimEnd('.'));
+            }
         }
 
         EndItem();
         return cid;
     }
 
-    /// <summary>Reads the head of a list and returns its length; then read that many items.</summary>
-    public int ReadStartArray() => ReadStartContainer(4);
-
-    /// <summary>Reads the head of a map and returns its number of entries; then read that many key/value pairs.</summary>
-    public int ReadStartMap() => ReadStartContainer(5);
-
-    /// <summary>Reads and validates one whole item (with everything inside it) and discards it.</summary>
-    public void Skip()
+    // The binary CID of the link that starts at start (already validated).
+    private readonly ReadOnlySpan<byte> LinkBytes(int start)
     {
-        var depth = _depth;
-        do
-        {
-            SkipOne();
-        }
-        while (_depth > depth);
+        var p = start + 2;
+        var info = _data[p] & 0x1f;
+        var content = p + 1 + info switch { < 24 => 0, 24 => 1, 25 => 2, 26 => 4, _ => 8 };
+        return _data[(content + 1).._position];
     }
 
-    /// <summary>Throws unless the top-level item has been read completely and no bytes follow it.</summary>
-    public readonly void ReadEnd()
+    // Accepts exactly what Cid.FromBytes accepts, without allocating; on false, Cid.FromBytes gives the reason.
+    private static bool IsValidCid(ReadOnlySpan<byte> bytes)
     {
-        if (!_done)
+        try
         {
-            throw new InvalidOperationException("The top-level DAG-CBOR item has not been read completely.");
-        }
+            if (bytes.Length >= 2 && bytes[0] == 0x12 && bytes[1] == 0x20)
+            {
+                return bytes.Length == 34;
+            }
 
-        if (_position != _data.Length)
+            if (!Varint.TryRead(bytes, out var version, out var n1) || version != 1 || !Varint.TryRead(bytes[n1..], out _, out var n2))
+            {
+                return false;
+            }
+
+            return Multihash.Read(bytes[(n1 + n2)..], out _, out _) == bytes.Length - n1 - n2;
+        }
+        catch (CairnException)
         {
-            throw Error(_position, $"{_data.Length - _position} trailing byte(s) after the end of the item");
+            return false;
         }
     }
-
-    /// <summary>Reads one item; a list or map is opened (its children come next), not skipped.</summary>
-    internal Cid? SkipOne()
-    {
-        switch (PeekKind())
-        {
-            case DagCborKind.Null:
-                ReadNull();
-                break;
-            case DagCborKind.Bool:
-                ReadBool();
-                break;
-            case DagCborKind.Integer:
-                ReadIntegerParts(out _);
-                break;
-            case DagCborKind.Float:
-                ReadDouble();
-                break;
-            case DagCborKind.String:
-                ReadUtf8String();
-                break;
-            case DagCborKind.Bytes:
-                ReadBytes();
-                break;
-            case DagCborKind.Link:
-                return ReadCid();
-            case DagCborKind.List:
-                ReadStartArray();
-                break;
-            case DagCborKind.Map:
-                ReadStartMap();
-                break;
-        }
-
-        return null;
-    }
-
-    internal static CairnException Error(int offset, string reason)
-        => new(ErrorCode.InvalidInput, $"Invalid DAG-CBOR at byte {offset}: {reason}.");
-
-    private static CairnException Truncated(int offset, string what)
-        => Error(offset, $"the data ends before {what} is complete (truncated)");
 
     private int ReadStartContainer(int major)
     {
@@ -406,23 +469,35 @@ public ref struct DagCborReader
             throw Truncated(start, $"a {(major == 4 ? "list" : "map")} of {count} {(major == 4 ? "items" : "entries")} ({remaining} bytes remain)");
         }
 
+        if (_depth == _maxDepth)
+        {
+            throw Error(start, $"lists and maps are nested deeper than the limit of {_maxDepth}");
+        }
+
         if (items == 0)
         {
             EndItem();
             return 0;
         }
 
-        if (_depth == _maxDepth)
+        // The first levels live inside the reader (no allocation for typical blocks); deeper ones spill to an array.
+        var frame = new Frame { Remaining = (long)items, IsMap = major == 5, LastKeyStart = -1 };
+        if (_depth < FrameBuffer.Length)
         {
-            throw Error(start, $"lists and maps are nested deeper than the limit of {_maxDepth}");
+            _inlineFrames[_depth] = frame;
+        }
+        else
+        {
+            var index = _depth - FrameBuffer.Length;
+            if (_moreFrames is null || index == _moreFrames.Length)
+            {
+                Array.Resize(ref _moreFrames, Math.Max(16, index * 2));
+            }
+
+            _moreFrames[index] = frame;
         }
 
-        if (_frames is null || _depth == _frames.Length)
-        {
-            Array.Resize(ref _frames, Math.Min(_maxDepth, Math.Max(8, _depth * 2)));
-        }
-
-        _frames[_depth++] = new Frame { Remaining = (long)items, IsMap = major == 5, LastKeyStart = -1 };
+        _depth++;
         return (int)count;
     }
 
@@ -431,7 +506,7 @@ public ref struct DagCborReader
         EnsureNotDone();
         if (_position >= _data.Length)
         {
-            throw Truncated(_position, _depth == 0 && _position == 0 ? "the first item (no data)" : "an item");
+            throw TruncatedItem();
         }
 
         isKey = IsAtMapKey;
@@ -447,7 +522,7 @@ public ref struct DagCborReader
     {
         while (_depth > 0)
         {
-            ref var frame = ref _frames![_depth - 1];
+            ref var frame = ref Top;
             if (--frame.Remaining > 0)
             {
                 return;
@@ -608,6 +683,17 @@ public ref struct DagCborReader
     {
         var text = Encoding.UTF8.GetString(utf8);
         return text.Length <= 40 ? text : text[..37] + "...";
+    }
+
+    [UnscopedRef]
+    private ref Frame Top => ref _depth <= FrameBuffer.Length ? ref _inlineFrames[_depth - 1] : ref _moreFrames![_depth - 1 - FrameBuffer.Length];
+
+    [InlineArray(Length)]
+    private struct FrameBuffer
+    {
+        public const int Length = 16;
+
+        private Frame _element;
     }
 
     private struct Frame

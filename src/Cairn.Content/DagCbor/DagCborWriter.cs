@@ -24,16 +24,16 @@ public sealed class DagCborWriter
 
     /// <summary>Writes into a growable buffer of its own; read it with <see cref="WrittenSpan"/> or <see cref="ToArray"/>.</summary>
     public DagCborWriter()
-        : this(new ArrayBufferWriter<byte>(256))
     {
+        _own = new ArrayBufferWriter<byte>(256);
+        _output = _own;
     }
 
-    /// <summary>Writes into <paramref name="output"/>.</summary>
+    /// <summary>Writes into <paramref name="output"/> (read the bytes from it).</summary>
     public DagCborWriter(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         _output = output;
-        _own = output as ArrayBufferWriter<byte>;
     }
 
     /// <summary>True once one complete top-level item has been written.</summary>
@@ -42,12 +42,12 @@ public sealed class DagCborWriter
     /// <summary>How many lists and maps are open.</summary>
     public int Depth => _depth;
 
-    /// <summary>The bytes written so far (only when the writer owns its buffer or writes into an <see cref="ArrayBufferWriter{T}"/>).</summary>
+    /// <summary>The bytes written so far (only when the writer owns its buffer).</summary>
     public ReadOnlySpan<byte> WrittenSpan => _own is not null
         ? _own.WrittenSpan
         : throw new InvalidOperationException("This writer writes into a caller's IBufferWriter; read the bytes from it.");
 
-    /// <summary>A copy of the complete encoding; throws when a list or map is still open.</summary>
+    /// <summary>A copy of the complete encoding (only when the writer owns its buffer); throws when a list or map is still open.</summary>
     public byte[] ToArray()
     {
         if (!_done)
@@ -60,12 +60,14 @@ public sealed class DagCborWriter
         return WrittenSpan.ToArray();
     }
 
+    internal int OwnCapacity => _own?.Capacity ?? int.MaxValue;
+
     /// <summary>Forgets everything written, so the writer (and its own buffer) can be reused.</summary>
     public void Reset()
     {
         if (_own is null)
         {
-            throw new InvalidOperationException("Only a writer over an ArrayBufferWriter can be reset.");
+            throw new InvalidOperationException("Only a writer that owns its buffer can be reset; create a new writer over the caller's buffer instead.");
         }
 
         _own.ResetWrittenCount();
@@ -257,16 +259,16 @@ public sealed class DagCborWriter
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         BeginValue();
+        if (_depth == DagCbor.MaxDepth)
+        {
+            throw new CairnException(ErrorCode.InvalidArgument, $"Lists and maps are nested deeper than the DAG-CBOR limit of {DagCbor.MaxDepth}.");
+        }
+
         WriteHead(major, (ulong)count);
         if (count == 0)
         {
             EndItem();
             return;
-        }
-
-        if (_depth == DagCbor.MaxDepth)
-        {
-            throw new CairnException(ErrorCode.InvalidArgument, $"Lists and maps are nested deeper than the DAG-CBOR limit of {DagCbor.MaxDepth}.");
         }
 
         if (_depth == _frames.Length)

@@ -72,6 +72,24 @@ public class DagCborRoundTripTests
     }
 
     [Fact]
+    public void Encode_AfterAFailedEncode_StartsClean()
+    {
+        var good = new Dictionary<string, object?> { ["a"] = new List<object?> { 1, 2 }, ["b"] = "x" };
+        var expected = Enc(good);
+        Assert.Throws<CairnException>(() => Enc(new Dictionary<string, object?> { ["a"] = new List<object?> { 1, new object() }, ["b"] = "x" }));
+        Assert.Equal(expected, Enc(good));
+        Assert.Equal(good.Count, ((Dictionary<string, object?>)Decode(expected)!).Count);
+    }
+
+    [Fact]
+    public void Encode_FromManyThreads_GivesIdenticalBytes()
+    {
+        var value = DagCborSamples.LedgerLike(9);
+        var expected = Enc(value);
+        Parallel.For(0, 64, _ => Assert.Equal(expected, Enc(value)));
+    }
+
+    [Fact]
     public void Encode_SelfContainingList_IsRejectedNotStackOverflow()
     {
         var list = new List<object?>();
@@ -168,6 +186,36 @@ public class DagCborRoundTripTests
     }
 
     [Fact]
+    public void Writer_OverCallersBuffer_AppendsAndMixesWithObjectValues()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        System.Buffers.BuffersExtensions.Write(buffer, new byte[] { 0xAA });
+        var writer = new DagCborWriter(buffer);
+        writer.WriteStartMap(2);
+        writer.WriteString("a");
+        Codec.Write(writer, new Dictionary<string, object?> { ["y"] = 1, ["x"] = new List<object?> { 2 } });
+        writer.WriteString("b");
+        writer.WriteNull();
+        Assert.True(writer.IsComplete);
+        Assert.Throws<InvalidOperationException>(writer.ToArray);
+        var expected = Enc(new Dictionary<string, object?> { ["b"] = null, ["a"] = new Dictionary<string, object?> { ["x"] = new List<object?> { 2 }, ["y"] = 1 } });
+        Assert.Equal([0xAA, .. expected], buffer.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void Writer_Reset_StartsOver()
+    {
+        var writer = new DagCborWriter();
+        writer.WriteStartMap(1);
+        writer.WriteString("k");
+        writer.Reset();
+        writer.WriteStartMap(1);
+        writer.WriteString("a");
+        writer.WriteBool(false);
+        Assert.Equal(Enc(new Dictionary<string, object?> { ["a"] = false }), writer.ToArray());
+    }
+
+    [Fact]
     public void Reader_TypedCalls_ReadWhatWriterWrote()
     {
         var cid = Cid.Compute(1, Multicodec.Raw, "x"u8);
@@ -187,6 +235,35 @@ public class DagCborRoundTripTests
         Assert.False(reader.IsComplete);
         Assert.Equal(ulong.MaxValue, reader.ReadUInt64());
         Assert.True(reader.IsComplete);
+        reader.ReadEnd();
+    }
+
+    [Fact]
+    public void Reader_ReadCidBytes_ReturnsBinaryCidWithoutPrefix()
+    {
+        var v0 = Cid.Compute(0, Multicodec.DagPb, "x"u8);
+        var v1 = Cid.Compute(1, Multicodec.DagCbor, "y"u8);
+        var reader = new DagCborReader(Enc(new List<object?> { v0, v1 }));
+        Assert.Equal(2, reader.ReadStartArray());
+        Assert.Equal(v0.ToArray(), reader.ReadCidBytes().ToArray());
+        Assert.Equal(v1.ToArray(), reader.ReadCidBytes().ToArray());
+        reader.ReadEnd();
+    }
+
+    [Fact]
+    public void Reader_DeepNesting_SpillsPastInlineFrames()
+    {
+        // More levels than the reader keeps inline, with maps (key order checks) at every level.
+        object? value = "leaf";
+        for (var i = 0; i < 100; i++)
+        {
+            value = new Dictionary<string, object?> { ["a"] = i, ["bb"] = value, ["c"] = new List<object?> { i } };
+        }
+
+        var bytes = Enc(value);
+        Assert.Equal(bytes, Enc(Decode(bytes)));
+        var reader = new DagCborReader(bytes);
+        reader.Skip();
         reader.ReadEnd();
     }
 
