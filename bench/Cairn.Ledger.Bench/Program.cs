@@ -120,6 +120,11 @@ try
 
     Console.WriteLine($"replay-verify (hashes, signatures, rules, state roots): {verifyRate,10:N0} tx/s");
 
+    if (args.Contains("--phases"))
+    {
+        Phases(path);
+    }
+
     // The same replay without signatures (what opening a ledger does): the cost of everything else.
     sw.Restart();
     await EmbeddedLedger.Open(path, producer).DisposeAsync();
@@ -145,6 +150,50 @@ finally
     {
         a.Dispose();
     }
+}
+
+// Single-threaded cost of each replay phase, to see where the non-signature time goes.
+static void Phases(string path)
+{
+    using var store = Cairn.Ledger.Storage.LedgerStore.Open(path, readOnly: true);
+    var sw = Stopwatch.StartNew();
+    var rows = store.Transactions().ToList();
+    var blocks = store.Blocks().ToList();
+    Console.WriteLine($"  phase read rows:        {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    sw.Restart();
+    foreach (var r in rows)
+    {
+        TransactionCodec.IdOf(r.Data);
+    }
+
+    Console.WriteLine($"  phase CID hash:         {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    sw.Restart();
+    var decoded = rows.Select(r => TransactionCodec.Decode(r.Data, out _)).ToList();
+    Console.WriteLine($"  phase decode:           {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    sw.Restart();
+    var blockObjs = blocks.Select(b => BlockCodec.Decode(b.Data)).ToList();
+    Console.WriteLine($"  phase block decode:     {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    var state = new MarketState(blockObjs[0].Genesis!);
+    var commitment = new StateCommitment();
+    commitment.Update(state, state.TakeDirty());
+    double apply = 0, root = 0;
+    var k = 0;
+    foreach (var b in blockObjs.Skip(1))
+    {
+        sw.Restart();
+        for (var i = 0; i < b.Txs.Count; i++)
+        {
+            MarketRules.Apply(state, decoded[k++].Body, b.Time);
+        }
+
+        apply += sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        commitment.Update(state, state.TakeDirty());
+        root += sw.Elapsed.TotalSeconds;
+    }
+
+    Console.WriteLine($"  phase apply:            {rows.Count / apply,12:N0} tx/s");
+    Console.WriteLine($"  phase state root:       {rows.Count / root,12:N0} tx/s");
 }
 
 int Arg(string name, int fallback)

@@ -135,11 +135,13 @@ public sealed partial class EmbeddedLedger
         var next = fromHeight;
         while (!cancellationToken.IsCancellationRequested)
         {
+            // Take the signal before reading the head, so a block sealed in between still wakes us.
             var signal = _nextBlock.Task;
+            var headHeight = _head.Height;
             List<LedgerEvent> events;
             lock (_storeLock)
             {
-                events = LedgerQueries.Events(_store, next, _head.Height);
+                events = LedgerQueries.Events(_store, next, headHeight);
             }
 
             foreach (var e in events)
@@ -147,7 +149,7 @@ public sealed partial class EmbeddedLedger
                 yield return e;
             }
 
-            next = Math.Max(next, _head.Height + 1);
+            next = Math.Max(next, headHeight + 1);
             if (_head.Height >= next)
             {
                 continue;
