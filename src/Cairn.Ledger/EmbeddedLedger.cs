@@ -61,6 +61,11 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(producer);
         options ??= new LedgerOptions();
+        if (options.MaxBlockTransactions < 1 || options.BlockInterval < TimeSpan.Zero)
+        {
+            throw new CairnException(ErrorCode.InvalidArgument, "LedgerOptions: MaxBlockTransactions must be at least 1 and BlockInterval not negative.");
+        }
+
         var store = LedgerStore.Open(path);
         try
         {
@@ -145,6 +150,7 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>Cancelling stops the wait, not the transaction: once queued it may still commit.</remarks>
     public ValueTask<TxReceipt> SubmitAsync(SignedTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);

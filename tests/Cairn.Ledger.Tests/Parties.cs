@@ -6,7 +6,7 @@ using Cairn.Market;
 namespace Cairn.Ledger.Tests;
 
 /// <summary>A cast of keys and a genesis naming them, shared by the ledger tests.</summary>
-internal sealed class Parties : IDisposable
+public sealed class Parties : IDisposable
 {
     private readonly Dictionary<string, long> _nonces = new(StringComparer.Ordinal);
 
@@ -56,7 +56,7 @@ internal sealed class Parties : IDisposable
     /// <summary>Marks the sender's nonce used (after a transaction was accepted).</summary>
     public void Used(TransactionBody body) => _nonces[body.From] = body.Nonce + 1;
 
-    public SignedTransaction Signed(LedgerKey from, string type, Dictionary<string, object?> payload, long? fee = null, long? expires = null)
+    public SignedTransaction SignTx(LedgerKey from, string type, Dictionary<string, object?> payload, long? fee = null, long? expires = null)
     {
         var body = Body(from, type, payload, fee, expires);
         Used(body);

@@ -26,7 +26,7 @@ public sealed class EmbeddedLedgerTests : IDisposable
         await using (var ledger = Open())
         {
             var receipts = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-                ledger.SubmitAsync(_p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 10L))), cts.Token).AsTask()));
+                ledger.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 10L))), cts.Token).AsTask()));
             Assert.All(receipts, r => Assert.True(r.Height >= 1));
             Assert.Equal(500, await ledger.GetBalanceAsync(_p.Bob.Did.Text, cts.Token));
             Assert.Equal(50, await ledger.GetNextNonceAsync(_p.Alice.Did.Text, cts.Token));
@@ -53,8 +53,8 @@ public sealed class EmbeddedLedgerTests : IDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
         await using var ledger = Open();
-        var bad = _p.Signed(_p.Bob, TxTypes.Transfer, P(("to", _p.Alice.Did.Text), ("amount", 1L)));
-        var good = _p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 1L)));
+        var bad = _p.SignTx(_p.Bob, TxTypes.Transfer, P(("to", _p.Alice.Did.Text), ("amount", 1L)));
+        var good = _p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 1L)));
         var badTask = ledger.SubmitAsync(bad, cts.Token).AsTask();
         var goodTask = ledger.SubmitAsync(good, cts.Token).AsTask();
         var e = await Assert.ThrowsAsync<Cairn.Ledger.State.RuleViolation>(() => badTask);
@@ -67,7 +67,7 @@ public sealed class EmbeddedLedgerTests : IDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
         await using var ledger = Open();
-        var tx = _p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 1L)));
+        var tx = _p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 1L)));
         var highS = tx with { Signature = Cairn.Ledger.Identity.P256.Twin(tx.Signature.Span) };
         var e = await Assert.ThrowsAsync<CairnException>(() => ledger.SubmitAsync(highS, cts.Token).AsTask());
         Assert.Equal(ErrorCode.InvalidInput, e.Code);
@@ -83,8 +83,8 @@ public sealed class EmbeddedLedgerTests : IDisposable
         LedgerHead head;
         await using (var ledger = Open())
         {
-            await ledger.SubmitAsync(_p.Signed(_p.Provider, TxTypes.OfferPublish, OfferPayload()), cts.Token);
-            await ledger.SubmitAsync(_p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 42L))), cts.Token);
+            await ledger.SubmitAsync(_p.SignTx(_p.Provider, TxTypes.OfferPublish, OfferPayload()), cts.Token);
+            await ledger.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 42L))), cts.Token);
             head = await ledger.GetHeadAsync(cts.Token);
         }
 
@@ -96,7 +96,7 @@ public sealed class EmbeddedLedgerTests : IDisposable
             Assert.True(head.StateRoot.Span.SequenceEqual(reopened.StateRoot.Span));
             Assert.Equal(42, await again.GetBalanceAsync(_p.Bob.Did.Text, cts.Token));
             Assert.NotNull(await again.GetOfferAsync(_p.Provider.Did.Text, "wasm-small", cts.Token));
-            var r = await again.SubmitAsync(_p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 1L))), cts.Token);
+            var r = await again.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 1L))), cts.Token);
             Assert.Equal(head.Height + 1, r.Height);
         }
     }
@@ -118,7 +118,7 @@ public sealed class EmbeddedLedgerTests : IDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
         await using var ledger = Open();
-        await ledger.SubmitAsync(_p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 1L))), cts.Token);
+        await ledger.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 1L))), cts.Token);
         var seen = new List<LedgerEvent>();
         var watcher = Task.Run(async () =>
         {
@@ -131,7 +131,7 @@ public sealed class EmbeddedLedgerTests : IDisposable
                 }
             }
         }, cts.Token);
-        await ledger.SubmitAsync(_p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 2L))), cts.Token);
+        await ledger.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 2L))), cts.Token);
         await watcher;
         Assert.Equal([TxTypes.Transfer, TxTypes.Transfer], seen.Select(e => e.Type));
         Assert.True(seen[1].Height > seen[0].Height || seen[1].Index > seen[0].Index);
@@ -143,13 +143,13 @@ public sealed class EmbeddedLedgerTests : IDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
         await using (var ledger = Open())
         {
-            await ledger.SubmitAsync(_p.Signed(_p.Provider, TxTypes.OfferPublish, OfferPayload()), cts.Token);
-            await ledger.SubmitAsync(_p.Signed(_p.Alice, TxTypes.Approve, P(("spender", _p.Orchestrator.Did.Text), ("amount", 10_000L))), cts.Token);
+            await ledger.SubmitAsync(_p.SignTx(_p.Provider, TxTypes.OfferPublish, OfferPayload()), cts.Token);
+            await ledger.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Approve, P(("spender", _p.Orchestrator.Did.Text), ("amount", 10_000L))), cts.Token);
             var deadline = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 3_600_000;
-            await ledger.SubmitAsync(_p.Signed(_p.Orchestrator, TxTypes.DealOpen, _p.DealPayload("deal-1", deadline: deadline)), cts.Token);
+            await ledger.SubmitAsync(_p.SignTx(_p.Orchestrator, TxTypes.DealOpen, _p.DealPayload("deal-1", deadline: deadline)), cts.Token);
             var usage = new Usage(200_000_000, 0, 0);
             var results = new List<Cairn.Multiformats.Cid> { Cairn.Multiformats.Cid.Compute(1, Cairn.Multiformats.Multicodec.Raw, "result"u8) };
-            await ledger.SubmitAsync(_p.Signed(_p.Orchestrator, TxTypes.DealSettle, P(
+            await ledger.SubmitAsync(_p.SignTx(_p.Orchestrator, TxTypes.DealSettle, P(
                 ("id", "deal-1"), ("usage", UsageReports.UsageMap(usage)), ("results", results), ("report", UsageReports.Sign(_p.Provider, "deal-1", usage, results)))), cts.Token);
             var deal = await ledger.GetDealAsync("deal-1", cts.Token);
             Assert.Equal(DealStatus.Settled, deal!.Status);

@@ -63,7 +63,7 @@ public sealed class ForgedChainTests : IDisposable
     public async Task HonestBlockWrittenByHand_Verifies()
     {
         var head = await GenesisAsync();
-        AppendBlock(head, [_p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)))], _p.Producer);
+        AppendBlock(head, [_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)))], _p.Producer);
         var r = EmbeddedLedger.Verify(DbPath, CancellationToken.None);
         Assert.True(r.Ok, r.Reason);
     }
@@ -72,7 +72,7 @@ public sealed class ForgedChainTests : IDisposable
     public async Task BlockWithARuleBreakingTransaction_IsNamed()
     {
         var head = await GenesisAsync();
-        AppendBlock(head, [_p.Signed(_p.Bob, TxTypes.Transfer, P(("to", _p.Alice.Did.Text), ("amount", 5L)))], _p.Producer);
+        AppendBlock(head, [_p.SignTx(_p.Bob, TxTypes.Transfer, P(("to", _p.Alice.Did.Text), ("amount", 5L)))], _p.Producer);
         var r = EmbeddedLedger.Verify(DbPath, CancellationToken.None);
         Assert.Equal(1, r.BadHeight);
         Assert.Contains("breaks a rule", r.Reason, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class ForgedChainTests : IDisposable
     public async Task BlockWithAWrongStateRoot_IsNamed()
     {
         var head = await GenesisAsync();
-        AppendBlock(head, [_p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)))], _p.Producer, root =>
+        AppendBlock(head, [_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)))], _p.Producer, root =>
         {
             root[0] ^= 1;
             return root;
@@ -97,7 +97,7 @@ public sealed class ForgedChainTests : IDisposable
     {
         var head = await GenesisAsync();
         using var mallory = LedgerKey.Generate();
-        AppendBlock(head, [_p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)))], mallory);
+        AppendBlock(head, [_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)))], mallory);
         var r = EmbeddedLedger.Verify(DbPath, CancellationToken.None);
         Assert.Equal(1, r.BadHeight);
         Assert.Contains("not the genesis producer", r.Reason, StringComparison.Ordinal);
@@ -107,7 +107,7 @@ public sealed class ForgedChainTests : IDisposable
     public async Task TransactionWithABadSignature_IsNamed()
     {
         var head = await GenesisAsync();
-        var tx = _p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)));
+        var tx = _p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)));
         AppendBlock(head, [tx with { Signature = P256.Twin(tx.Signature.Span) }], _p.Producer);
         var r = EmbeddedLedger.Verify(DbPath, CancellationToken.None);
         Assert.Equal(1, r.BadHeight);
@@ -117,7 +117,7 @@ public sealed class ForgedChainTests : IDisposable
     [Fact]
     public void TransactionCodec_SigningBytesFromTheWire_EqualTheBodyEncoding()
     {
-        var tx = _p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)), fee: 2, expires: 99);
+        var tx = _p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L)), fee: 2, expires: 99);
         var data = TransactionCodec.Encode(tx);
         var decoded = TransactionCodec.Decode(data, out var signingBytes);
         Assert.Equal(TransactionCodec.SigningBytes(tx.Body), signingBytes);

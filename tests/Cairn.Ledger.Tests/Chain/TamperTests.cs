@@ -26,7 +26,7 @@ public sealed class TamperTests : IDisposable
         for (var b = 0; b < 5; b++)
         {
             await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
-                ledger.SubmitAsync(_p.Signed(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 3L))), cancellationToken).AsTask()));
+                ledger.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 3L))), cancellationToken).AsTask()));
         }
 
         Assert.Equal(5, (await ledger.GetHeadAsync(cancellationToken)).Height);
