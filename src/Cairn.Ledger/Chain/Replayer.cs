@@ -280,7 +280,9 @@ internal static class Replayer
         }
 
         var errors = new string?[blocks.Length];
-        Parallel.For(0, items.Count, i =>
+
+        // One worker per core: more would only add per-thread public-key imports (see SignatureVerifier).
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var (b, t) = items[i];
             var block = blocks[b];
