@@ -126,6 +126,7 @@ try
     // Replay-verify: everything from genesis, as `cairn ledger verify` does. The all-core baseline
     // is measured again just before and after, since other load on the machine drifts.
     var rawBefore = RawAll();
+    var importsBefore = SignatureVerifier.Imports;
     sw.Restart();
     var report = EmbeddedLedger.Verify(path, CancellationToken.None);
     var verifyRate = report.Transactions / sw.Elapsed.TotalSeconds;
@@ -134,6 +135,7 @@ try
         throw new InvalidOperationException($"verify failed: {report.Reason}");
     }
 
+    Console.WriteLine($"  public keys imported during replay: {SignatureVerifier.Imports - importsBefore} (accounts: {accountCount})");
     var rawAfter = RawAll();
     var rawAround = (rawBefore + rawAfter) / 2;
     Console.WriteLine($"replay-verify (hashes, signatures, rules, state roots): {verifyRate,10:N0} tx/s  (raw verify on {cores} cores around it: {rawBefore:N0} and {rawAfter:N0} /s)");

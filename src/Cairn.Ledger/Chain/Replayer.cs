@@ -281,7 +281,7 @@ internal static class Replayer
 
         var errors = new string?[blocks.Length];
 
-        // One worker per core: more would only add per-thread public-key imports (see SignatureVerifier).
+        // One worker per core: verification is CPU-bound, more workers only add imported key copies.
         Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var (b, t) = items[i];
