@@ -57,4 +57,36 @@ public class SignatureTests
         Assert.Equal(key.Did, again.Did);
         Assert.True(SignatureVerifier.Verify(key.Did.Text, "x"u8, again.Sign("x"u8)));
     }
+
+    [Fact]
+    public void Verify_ManyThreadsSameSigners_EveryAnswerRight()
+    {
+        var keys = Enumerable.Range(0, 8).Select(_ => LedgerKey.Generate()).ToArray();
+        try
+        {
+            var items = Enumerable.Range(0, 800).Select(i =>
+            {
+                var data = BitConverter.GetBytes(i);
+                var signature = keys[i % keys.Length].Sign(data);
+                var valid = i % 3 != 0;
+                if (!valid)
+                {
+                    signature[5] ^= 1;
+                }
+
+                return (Signer: keys[i % keys.Length].Did.Text, Data: data, Signature: signature, Valid: valid);
+            }).ToArray();
+            var results = new bool[items.Length];
+            Parallel.For(0, items.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+                results[i] = SignatureVerifier.Verify(items[i].Signer, items[i].Data, items[i].Signature));
+            Assert.Equal(items.Select(x => x.Valid), results);
+        }
+        finally
+        {
+            foreach (var k in keys)
+            {
+                k.Dispose();
+            }
+        }
+    }
 }
