@@ -33,8 +33,9 @@ internal sealed class DecodedTx(StoredTxRow row, Cid cid)
         {
             Tx = TransactionCodec.Decode(Row.Data, out signingBytes);
         }
-        catch (CairnException e)
+        catch (Exception e) when (e is CairnException or ArgumentException or InvalidOperationException or OverflowException or FormatException)
         {
+            // Corrupt bytes must come out as a finding, whatever the decoder tripped over.
             return e.Message;
         }
 

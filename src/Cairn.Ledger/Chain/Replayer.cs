@@ -220,7 +220,7 @@ internal static class Replayer
         {
             block = BlockCodec.Decode(data);
         }
-        catch (CairnException e)
+        catch (Exception e) when (e is CairnException or ArgumentException or InvalidOperationException or OverflowException or FormatException)
         {
             return Bad(e.Message);
         }

@@ -96,7 +96,7 @@ public sealed class TamperTests : IDisposable
         await BuildAsync(cts.Token);
         var tx = Blob("SELECT data FROM txs WHERE height = 3 AND idx = 2");
         var original = File.ReadAllBytes(DbPath);
-        for (var offset = 0; offset < tx.Length; offset += 7)
+        for (var offset = 0; offset < tx.Length; offset++)
         {
             File.WriteAllBytes(DbPath, original);
             FlipInFile(tx, offset);
@@ -113,7 +113,7 @@ public sealed class TamperTests : IDisposable
         await BuildAsync(cts.Token);
         var block = Blob("SELECT data FROM blocks WHERE height = 4");
         var original = File.ReadAllBytes(DbPath);
-        for (var offset = 0; offset < block.Length; offset += 5)
+        for (var offset = 0; offset < block.Length; offset++)
         {
             File.WriteAllBytes(DbPath, original);
             FlipInFile(block, offset);
