@@ -29,6 +29,8 @@ internal static class LedgerCommand
         command.Subcommands.Add(BalanceCommand());
         command.Subcommands.Add(HistoryCommand());
         command.Subcommands.Add(ShowCommand());
+        command.Subcommands.Add(OffersCommand());
+        command.Subcommands.Add(DealCommand());
         command.Subcommands.Add(InitCommand());
         return command;
     }
@@ -133,6 +135,52 @@ internal static class LedgerCommand
             }
 
             stdout.Write("\n"u8);
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static Command OffersCommand()
+    {
+        var command = new Command("offers", "List the active offers at the last durable block.");
+        command.Options.Add(FileOption);
+        command.SetAction((parse, ct) =>
+        {
+            var snapshot = LedgerSnapshot.Load(LedgerPath(parse), ct);
+            foreach (var o in snapshot.Offers().OrderBy(o => o.Provider, StringComparer.Ordinal).ThenBy(o => o.Id, StringComparer.Ordinal))
+            {
+                Console.WriteLine(
+                    $"{o.Id,-16} {o.Provider}  cpu {o.Resources.CpuMillis}m mem {o.Resources.MemoryBytes} disk {o.Resources.DiskBytes} gpu {o.Resources.Gpu}"
+                    + $"  engines {string.Join(',', o.Engines)}  price fuel/M {o.Prices.PerMegaFuel} cpu-s {o.Prices.PerCpuSecond} GB-s {o.Prices.PerGbSecond}"
+                    + $"  collateral {o.MinCollateral}  region {o.Region}");
+            }
+
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static Command DealCommand()
+    {
+        var id = new Argument<string>("id") { Description = "The deal id." };
+        var command = new Command("deal", "Print a deal at the last durable block.");
+        command.Arguments.Add(id);
+        command.Options.Add(FileOption);
+        command.SetAction((parse, ct) =>
+        {
+            var dealId = parse.GetValue(id)!;
+            var d = LedgerSnapshot.Load(LedgerPath(parse), ct).Deal(dealId)
+                ?? throw new CairnException(ErrorCode.NotFound, $"No deal '{dealId}' in the ledger.");
+            Console.WriteLine($"deal          {d.Id}");
+            Console.WriteLine($"status        {d.Status.ToString().ToLowerInvariant()}");
+            Console.WriteLine($"client        {d.Client}");
+            Console.WriteLine($"provider      {d.Provider} (offer {d.OfferId})");
+            Console.WriteLine($"orchestrator  {d.Orchestrator}");
+            Console.WriteLine($"job           {d.Job} / {d.Execution}");
+            Console.WriteLine($"budget        {d.Budget} ({d.FromSubscription} from subscription {d.Subscription ?? "-"})");
+            Console.WriteLine($"collateral    {d.Collateral}");
+            Console.WriteLine($"paid          {d.Paid} + protocol fee {d.ProtocolFee}");
+            Console.WriteLine($"deadline      {DateTimeOffset.FromUnixTimeMilliseconds(d.Deadline).ToString("u", CultureInfo.InvariantCulture)}");
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
