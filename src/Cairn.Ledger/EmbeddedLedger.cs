@@ -17,6 +17,9 @@ namespace Cairn.Ledger;
 /// </summary>
 public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
 {
+    /// <summary>The largest transaction accepted, encoded (a deal settlement with a few hundred result CIDs fits).</summary>
+    public const int MaxTransactionBytes = 64 * 1024;
+
     private readonly LedgerStore _store;
     private readonly LedgerKey _producer;
     private readonly LedgerOptions _options;
@@ -171,6 +174,11 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
         if (_fault is not null)
         {
             throw Faulted();
+        }
+
+        if (data.Length > MaxTransactionBytes)
+        {
+            throw new CairnException(ErrorCode.InvalidInput, $"The transaction is {data.Length} bytes; at most {MaxTransactionBytes} are accepted.");
         }
 
         if (!TransactionCodec.VerifySignature(tx, signingBytes))

@@ -160,4 +160,14 @@ public sealed class EmbeddedLedgerTests : IDisposable
         var report = EmbeddedLedger.Verify(DbPath, cts.Token);
         Assert.True(report.Ok, report.Reason);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Submit_OversizedTransaction_IsInvalidInput()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
+        await using var ledger = Open();
+        var tx = _p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 1L), ("memo", new string('x', 70_000))));
+        var e = await Assert.ThrowsAsync<CairnException>(() => ledger.SubmitAsync(tx, cts.Token).AsTask());
+        Assert.Equal(ErrorCode.InvalidInput, e.Code);
+    }
 }
