@@ -60,7 +60,15 @@ internal static class Replayer
                     var block = b.Block!;
                     if (block.Height == 0)
                     {
-                        state = new MarketState(block.Genesis!);
+                        try
+                        {
+                            state = new MarketState(block.Genesis!);
+                        }
+                        catch (Exception e) when (e is RuleViolation or OverflowException)
+                        {
+                            return Fail(0, $"the genesis configuration is invalid: {e.Message}");
+                        }
+
                         genesisCid = b.Cid;
                     }
                     else
