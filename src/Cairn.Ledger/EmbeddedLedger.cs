@@ -267,6 +267,7 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
             lock (_stateLock)
             {
                 MarketRules.Apply(_state, item.Tx.Body, time);
+                item.Accounts = [.. _state.LastTouchedAccounts];
             }
 
             batch.Add(item);
@@ -291,7 +292,7 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
         {
             var p = batch[i];
             txIds[i] = p.Cid;
-            stored[i] = new StoredTx(p.Cid, p.Tx.Body.Type, p.Tx.Body.From, p.Data, AccountsNamed(p.Tx.Body));
+            stored[i] = new StoredTx(p.Cid, p.Tx.Body.Type, p.Tx.Body.From, p.Data, p.Accounts);
         }
 
         var head = _head;
@@ -311,20 +312,6 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
         }
 
         Interlocked.Exchange(ref _nextBlock, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-    }
-
-    private static HashSet<string> AccountsNamed(TransactionBody body)
-    {
-        var accounts = new HashSet<string>(StringComparer.Ordinal) { body.From };
-        foreach (var field in (string[])["to", "client", "provider", "spender", "verifier"])
-        {
-            if (body.Payload.GetValueOrDefault(field) is string s && s.StartsWith("did:key:", StringComparison.Ordinal))
-            {
-                accounts.Add(s);
-            }
-        }
-
-        return accounts;
     }
 
     private CairnException Faulted() => new(ErrorCode.ServiceUnavailable, $"The ledger stopped after a storage failure: {_fault?.Message}", _fault)
@@ -360,5 +347,8 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
         public Cid Cid { get; } = cid;
 
         public TaskCompletionSource<TxReceipt> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Every account whose balance or nonce the transaction changed: the history index.</summary>
+        public string[] Accounts { get; set; } = [];
     }
 }

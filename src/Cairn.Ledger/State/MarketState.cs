@@ -117,7 +117,22 @@ internal sealed class MarketState
     /// <summary>Marks the start of a transaction: later writes can be undone by <see cref="Rollback"/>.</summary>
     public void Begin() => _journal.Clear();
 
-    public void Commit() => _journal.Clear();
+    public void Commit()
+    {
+        LastTouchedAccounts.Clear();
+        foreach (var (key, _) in _journal)
+        {
+            if (key.StartsWith("a:", StringComparison.Ordinal))
+            {
+                LastTouchedAccounts.Add(key[2..]);
+            }
+        }
+
+        _journal.Clear();
+    }
+
+    /// <summary>The accounts whose balance or nonce the last committed transaction changed (for history).</summary>
+    public HashSet<string> LastTouchedAccounts { get; } = new(StringComparer.Ordinal);
 
     public void Rollback()
     {

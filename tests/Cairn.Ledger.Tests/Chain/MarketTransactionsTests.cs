@@ -40,6 +40,19 @@ public sealed class MarketTransactionsTests : IDisposable
             Assert.Equal((DealStatus.Settled, 1806L - 45, 45L), (deal!.Status, deal.Paid, deal.ProtocolFee));
             Assert.Equal(1000, (await ledger.GetSubscriptionAsync("monthly", cts.Token))!.Remaining);
             Assert.Null(ledger.CheckInvariants());
+
+            // History names everyone whose balance moved: the client's refund, the provider's pay,
+            // the treasury's fee all show the settlement.
+            foreach (var who in new[] { alice, provider, _p.Treasury.Did.Text })
+            {
+                var types = new List<string>();
+                await foreach (var e in ledger.HistoryAsync(who, cts.Token))
+                {
+                    types.Add(e.Type);
+                }
+
+                Assert.Contains(TxTypes.DealSettle, types);
+            }
         }
 
         Assert.True(EmbeddedLedger.Verify(db, cts.Token).Ok);
