@@ -44,6 +44,8 @@ internal static class CliApp
         root.Subcommands.Add(GcCommand.Create());
         root.Subcommands.Add(CarCommand.Create());
         root.Subcommands.Add(CidCommand.Create());
+        root.Subcommands.Add(AccountCommand.Create());
+        root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Cairn.Ledger;
+using Cairn.Ledger.Chain;
+using Cairn.Ledger.Identity;
+using Cairn.Ledger.State;
+using Cairn.Market;
+
+// Ledger throughput, measured against the raw P-256 verification rate of this machine in the
+// same run (the floor under both numbers: every appended or replayed transaction is verified once).
+//   dotnet run -c Release --project bench/Cairn.Ledger.Bench -- [--txs N] [--accounts N]
+var txCount = Arg("--txs", 60_000);
+var accountCount = Arg("--accounts", 2_000);
+var cores = Environment.ProcessorCount;
+Console.WriteLine($"cairn ledger bench: {txCount} transfers among {accountCount} accounts, {cores} cores, {RuntimeInformationText()}");
+
+using var producer = LedgerKey.Generate();
+using var treasury = LedgerKey.Generate();
+var accounts = Enumerable.Range(0, accountCount).Select(_ => LedgerKey.Generate()).ToArray();
+var allocations = accounts.ToDictionary(a => a.Did.Text, _ => 1_000_000_000L, StringComparer.Ordinal);
+var genesis = new GenesisConfig("bench", producer.Did.Text, treasury.Did.Text, [], 0, 0, allocations, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+// Pre-sign: clients sign, not the ledger, so signing is outside every measured section.
+var sw = Stopwatch.StartNew();
+var nonces = new long[accountCount];
+var txs = new SignedTransaction[txCount];
+var senders = new int[txCount];
+for (var i = 0; i < txCount; i++)
+{
+    senders[i] = i % accountCount;
+}
+
+Parallel.For(0, accountCount, a =>
+{
+    for (var i = a; i < txCount; i += accountCount)
+    {
+        var to = accounts[(a + 1 + (i / accountCount)) % accountCount].Did.Text;
+        var body = new TransactionBody(TxTypes.Transfer, accounts[a].Did.Text, nonces[a]++, new Dictionary<string, object?>(StringComparer.Ordinal) { ["to"] = to, ["amount"] = 1L + (i % 100) });
+        txs[i] = TransactionCodec.Sign(body, accounts[a]);
+    }
+});
+Console.WriteLine($"signed {txCount} transactions in {sw.Elapsed.TotalSeconds:F1} s (setup, not measured)");
+
+// Baseline: raw ES256 verification of the same transactions' signatures, 1 thread and all cores.
+var signing = txs.Select(t => TransactionCodec.SigningBytes(t.Body)).ToArray();
+var pubKeys = accounts.Select(a =>
+{
+    var did = DidKey.Parse(a.Did.Text);
+    return ECDsa.Create(P256.PublicParameters(did.X, did.Y));
+}).ToArray();
+var sample = Math.Min(txCount, 20_000);
+sw.Restart();
+for (var i = 0; i < sample; i++)
+{
+    if (!pubKeys[senders[i]].VerifyData(signing[i], txs[i].Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+    {
+        throw new InvalidOperationException("baseline verify failed");
+    }
+}
+
+var rawOne = sample / sw.Elapsed.TotalSeconds;
+// All cores: each worker gets its own imported keys (imported before timing) and a share of the sample.
+var workerKeys = Enumerable.Range(0, cores).Select(_ => accounts.Select(a =>
+{
+    var did = DidKey.Parse(a.Did.Text);
+    return ECDsa.Create(P256.PublicParameters(did.X, did.Y));
+}).ToArray()).ToArray();
+double RawAll()
+{
+    var watch = Stopwatch.StartNew();
+    Parallel.For(0, cores, new ParallelOptions { MaxDegreeOfParallelism = cores }, w =>
+    {
+        for (var i = w; i < sample; i += cores)
+        {
+            if (!workerKeys[w][senders[i]].VerifyData(signing[i], txs[i].Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+            {
+                throw new InvalidOperationException("baseline verify failed");
+            }
+        }
+    });
+    return sample / watch.Elapsed.TotalSeconds;
+}
+
+var rawAll = RawAll();
+Console.WriteLine($"raw P-256 verify: {rawOne,10:N0} /s on 1 thread, {rawAll,10:N0} /s on {cores} cores");
+
+var dir = Path.Combine(Path.GetTempPath(), "cairn-ledger-bench-" + Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(dir);
+var path = Path.Combine(dir, "ledger.db");
+try
+{
+    // Append: everything submitted at once, in flight together, as a busy node would see it.
+    double appendRate;
+    await using (var ledger = EmbeddedLedger.Open(path, producer, genesis))
+    {
+        // One submitter per core, each owning a share of the senders so every account's nonces
+        // arrive in order; signatures are checked on the submitting threads, as with concurrent
+        // API requests, while the block builder applies rules and writes blocks.
+        sw.Restart();
+        await Task.WhenAll(Enumerable.Range(0, cores).Select(worker => Task.Run(async () =>
+        {
+            const int InFlight = 4096;
+            var pending = new List<Task<TxReceipt>>(InFlight);
+            for (var i = 0; i < txCount; i++)
+            {
+                if (senders[i] % cores != worker)
+                {
+                    continue;
+                }
+
+                pending.Add(ledger.SubmitAsync(txs[i], CancellationToken.None).AsTask());
+                if (pending.Count == InFlight)
+                {
+                    await Task.WhenAll(pending);
+                    pending.Clear();
+                }
+            }
+
+            await Task.WhenAll(pending);
+        })));
+        appendRate = txCount / sw.Elapsed.TotalSeconds;
+        var head = await ledger.GetHeadAsync(CancellationToken.None);
+        Console.WriteLine($"append (verify + rules + durable SQLite block): {appendRate,10:N0} tx/s  ({head.Height} blocks, {new FileInfo(path).Length / 1024 / 1024} MiB + WAL)");
+    }
+
+    // Replay-verify: everything from genesis, as `cairn ledger verify` does. The all-core baseline
+    // is measured again just before and after, since other load on the machine drifts.
+    var rawBefore = RawAll();
+    var importsBefore = SignatureVerifier.Imports;
+    sw.Restart();
+    var report = EmbeddedLedger.Verify(path, CancellationToken.None);
+    var verifyRate = report.Transactions / sw.Elapsed.TotalSeconds;
+    if (!report.Ok || report.Transactions != txCount)
+    {
+        throw new InvalidOperationException($"verify failed: {report.Reason}");
+    }
+
+    Console.WriteLine($"  public keys imported during replay: {SignatureVerifier.Imports - importsBefore} (accounts: {accountCount})");
+    var rawAfter = RawAll();
+    var rawAround = (rawBefore + rawAfter) / 2;
+    Console.WriteLine($"replay-verify (hashes, signatures, rules, state roots): {verifyRate,10:N0} tx/s  (raw verify on {cores} cores around it: {rawBefore:N0} and {rawAfter:N0} /s)");
+
+    if (args.Contains("--phases"))
+    {
+        Phases(path);
+    }
+
+    // The same replay without signatures (what opening a ledger does): the cost of everything else.
+    sw.Restart();
+    await EmbeddedLedger.Open(path, producer).DisposeAsync();
+
+    var openRate = txCount / sw.Elapsed.TotalSeconds;
+    Console.WriteLine($"replay without signatures (open):                      {openRate,10:N0} tx/s");
+    Console.WriteLine();
+    Console.WriteLine($"ratio append / raw verify 1 thread     : {appendRate / rawOne:F2}");
+    Console.WriteLine($"ratio replay / raw verify 1 thread     : {verifyRate / rawOne:F2}");
+    Console.WriteLine($"ratio replay / raw verify {cores} cores     : {verifyRate / rawAround:F2}  (baseline measured around the replay)");
+    Console.WriteLine($"bar: append >= 5,000 tx/s: {(appendRate >= 5000 ? "met" : "NOT met")}; replay-verify >= 20,000 tx/s: {(verifyRate >= 20000 ? "met" : "NOT met")}");
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(dir, recursive: true);
+    foreach (var k in pubKeys.Concat(workerKeys.SelectMany(w => w)))
+    {
+        k.Dispose();
+    }
+
+    foreach (var a in accounts)
+    {
+        a.Dispose();
+    }
+}
+
+// Single-threaded cost of each replay phase, to see where the non-signature time goes.
+static void Phases(string path)
+{
+    using var store = Cairn.Ledger.Storage.LedgerStore.Open(path, readOnly: true);
+    var sw = Stopwatch.StartNew();
+    var rows = store.Transactions().ToList();
+    var blocks = store.Blocks().ToList();
+    Console.WriteLine($"  phase read rows:        {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    sw.Restart();
+    foreach (var r in rows)
+    {
+        TransactionCodec.IdOf(r.Data);
+    }
+
+    Console.WriteLine($"  phase CID hash:         {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    sw.Restart();
+    var decoded = rows.Select(r => TransactionCodec.Decode(r.Data, out _)).ToList();
+    Console.WriteLine($"  phase decode:           {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    sw.Restart();
+    var blockObjs = blocks.Select(b => BlockCodec.Decode(b.Data)).ToList();
+    Console.WriteLine($"  phase block decode:     {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    var state = new MarketState(blockObjs[0].Genesis!);
+    var commitment = new StateCommitment();
+    commitment.Update(state, state.TakeDirty());
+    double apply = 0, root = 0;
+    var k = 0;
+    foreach (var b in blockObjs.Skip(1))
+    {
+        sw.Restart();
+        for (var i = 0; i < b.Txs.Count; i++)
+        {
+            MarketRules.Apply(state, decoded[k++].Body, b.Time);
+        }
+
+        apply += sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        commitment.Update(state, state.TakeDirty());
+        root += sw.Elapsed.TotalSeconds;
+    }
+
+    Console.WriteLine($"  phase apply:            {rows.Count / apply,12:N0} tx/s");
+    Console.WriteLine($"  phase state root:       {rows.Count / root,12:N0} tx/s");
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}
+
+static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;

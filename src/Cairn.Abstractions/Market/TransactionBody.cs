@@ -1,0 +1,20 @@
+namespace Cairn.Market;
+
+/// <summary>
+/// The signed part of a ledger transaction: <c>{type, from, nonce, payload, fee?, expires?}</c>.
+/// The payload is an IPLD map (values: long, string, bool, byte[], Cid, lists and maps of them)
+/// whose fields each transaction type defines (docs/ledger.md).
+/// </summary>
+/// <param name="Type">The transaction type (see <see cref="TxTypes"/>).</param>
+/// <param name="From">The sender's did:key.</param>
+/// <param name="Nonce">The sender's next nonce (0 for its first transaction).</param>
+/// <param name="Payload">The type's fields.</param>
+/// <param name="Fee">An optional fee paid to the treasury.</param>
+/// <param name="Expires">An optional deadline (Unix milliseconds): not valid in a later block.</param>
+public sealed record TransactionBody(
+    string Type,
+    string From,
+    long Nonce,
+    IReadOnlyDictionary<string, object?> Payload,
+    long? Fee = null,
+    long? Expires = null);

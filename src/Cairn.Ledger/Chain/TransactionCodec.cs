@@ -1,0 +1,146 @@
+using Cairn.Content.DagCbor;
+using Cairn.Ledger.Identity;
+using Cairn.Ledger.State;
+using Cairn.Market;
+using Cairn.Multiformats;
+
+namespace Cairn.Ledger.Chain;
+
+/// <summary>
+/// The wire form of a transaction: the DAG-CBOR map <c>{type, from, nonce, payload, fee?, expires?, sig}</c>.
+/// The signature covers the canonical encoding of the same map without <c>sig</c>; the id is the
+/// CIDv1 (dag-cbor, sha2-256) of the whole signed map.
+/// </summary>
+public static class TransactionCodec
+{
+    /// <summary>The canonical bytes the sender signs.</summary>
+    public static byte[] SigningBytes(TransactionBody body) => DagCbor.Encode(ToMap(body, null));
+
+    /// <summary>Signs a body with the sender's key.</summary>
+    public static SignedTransaction Sign(TransactionBody body, LedgerKey key)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(key);
+        if (body.From != key.Did.Text)
+        {
+            throw new CairnException(ErrorCode.InvalidArgument, $"The transaction is from {body.From} but the key is {key.Did.Text}.");
+        }
+
+        return new SignedTransaction(body, key.Sign(SigningBytes(body)));
+    }
+
+    /// <summary>The signed transaction's DAG-CBOR bytes.</summary>
+    public static byte[] Encode(SignedTransaction tx)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        return DagCbor.Encode(ToMap(tx.Body, tx.Signature.ToArray()));
+    }
+
+    /// <summary>The transaction's id.</summary>
+    public static Cid IdOf(ReadOnlySpan<byte> encoded) => Cid.Compute(1, Multicodec.DagCbor, encoded);
+
+    /// <summary>
+    /// Decodes a signed transaction and returns the bytes its signature covers. Strict: only the
+    /// canonical encoding is accepted, and unknown fields are rejected, so one transaction has one id.
+    /// </summary>
+    public static SignedTransaction Decode(ReadOnlySpan<byte> data, out byte[] signingBytes)
+    {
+        var reader = new DagCborReader(data);
+        if (reader.PeekKind() != DagCborKind.Map)
+        {
+            throw Invalid("it is not a map");
+        }
+
+        var count = reader.ReadStartMap();
+        var headerLength = reader.Position;
+        string? type = null, from = null;
+        long? nonce = null, fee = null, expires = null;
+        Dictionary<string, object?>? payload = null;
+        byte[]? sig = null;
+        int sigStart = -1, sigEnd = -1;
+        for (var i = 0; i < count; i++)
+        {
+            var keyStart = reader.Position;
+            var key = reader.ReadString();
+            switch (key)
+            {
+                case "type":
+                    type = reader.ReadString();
+                    break;
+                case "from":
+                    from = reader.ReadString();
+                    break;
+                case "nonce":
+                    nonce = reader.ReadInt64();
+                    break;
+                case "fee":
+                    fee = reader.ReadInt64();
+                    break;
+                case "expires":
+                    expires = reader.ReadInt64();
+                    break;
+                case "payload":
+                    payload = DagCbor.Read(ref reader) as Dictionary<string, object?> ?? throw Invalid("payload is not a map");
+                    break;
+                case "sig":
+                    sigStart = keyStart;
+                    sig = reader.ReadBytes().ToArray();
+                    sigEnd = reader.Position;
+                    break;
+                default:
+                    throw Invalid($"unknown field '{key}'");
+            }
+        }
+
+        reader.ReadEnd();
+        if (type is null || from is null || nonce is null || payload is null || sig is null)
+        {
+            throw Invalid("a required field (type, from, nonce, payload, sig) is missing");
+        }
+
+        // The unsigned map is the same bytes minus the sig entry, with a count one lower; maps of at
+        // most 23 entries have a one-byte header, and a transaction has at most 7.
+        signingBytes = new byte[data.Length - (sigEnd - sigStart)];
+        signingBytes[0] = (byte)(0xA0 + count - 1);
+        data[headerLength..sigStart].CopyTo(signingBytes.AsSpan(1));
+        data[sigEnd..].CopyTo(signingBytes.AsSpan(1 + sigStart - headerLength));
+        return new SignedTransaction(new TransactionBody(type, from, nonce.Value, payload, fee, expires), sig);
+    }
+
+    /// <summary>Checks the signature of a decoded transaction.</summary>
+    public static bool VerifySignature(SignedTransaction tx, ReadOnlySpan<byte> signingBytes)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        return SignatureVerifier.Verify(tx.Body.From, signingBytes, tx.Signature.Span);
+    }
+
+    private static Dictionary<string, object?> ToMap(TransactionBody body, byte[]? sig)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["type"] = body.Type,
+            ["from"] = body.From,
+            ["nonce"] = body.Nonce,
+            ["payload"] = body.Payload,
+        };
+        if (body.Fee is { } fee)
+        {
+            map["fee"] = fee;
+        }
+
+        if (body.Expires is { } expires)
+        {
+            map["expires"] = expires;
+        }
+
+        if (sig is not null)
+        {
+            map["sig"] = sig;
+        }
+
+        return map;
+    }
+
+    private static CairnException Invalid(string why) => new(ErrorCode.InvalidInput, $"Not a Cairn transaction: {why}.");
+}
