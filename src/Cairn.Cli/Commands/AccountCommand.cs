@@ -6,10 +6,9 @@ namespace Cairn.Cli.Commands;
 /// <summary><c>cairn account create|show</c>: P-256 identities (did:key) in the home's key directory.</summary>
 internal static class AccountCommand
 {
-    public static readonly Option<string> NameOption = new("--name", "-n")
+    public static readonly Option<string?> NameOption = new("--name", "-n")
     {
-        Description = "The key's name in $CAIRN_HOME/keys.",
-        DefaultValueFactory = _ => KeyStore.DefaultName,
+        Description = "The key's name in $CAIRN_HOME/keys (default: 'default', or the only key there is).",
     };
 
     public static readonly Option<string?> PassphraseEnvOption = new("--passphrase-env")
@@ -97,7 +96,7 @@ internal static class AccountCommand
             }
             else
             {
-                Console.WriteLine(store.ReadDid(parse.GetValue(NameOption) ?? KeyStore.DefaultName));
+                Console.WriteLine(store.ReadDid(store.ResolveName(parse.GetValue(NameOption))));
             }
 
             return Task.FromResult(ExitCodes.Ok);

@@ -208,7 +208,8 @@ internal static class LedgerCommand
                 throw new CairnException(ErrorCode.Conflict, $"A ledger exists already at {path}.");
             }
 
-            using var key = new KeyStore(AccountCommand.ResolveHome(parse)).Load(parse.GetValue(AccountCommand.NameOption) ?? KeyStore.DefaultName, AccountCommand.Passphrase(parse));
+            var keys = new KeyStore(AccountCommand.ResolveHome(parse));
+            using var key = keys.Load(keys.ResolveName(parse.GetValue(AccountCommand.NameOption)), AccountCommand.Passphrase(parse));
             var did = key.Did.Text;
             var genesis = new GenesisConfig(
                 parse.GetValue(chain) ?? "cairn-local",
@@ -235,7 +236,8 @@ internal static class LedgerCommand
             return DidKey.Parse(account).Text;
         }
 
-        return new KeyStore(AccountCommand.ResolveHome(parse)).ReadDid(parse.GetValue(AccountCommand.NameOption) ?? KeyStore.DefaultName);
+        var keys = new KeyStore(AccountCommand.ResolveHome(parse));
+        return keys.ReadDid(keys.ResolveName(parse.GetValue(AccountCommand.NameOption)));
     }
 
     /// <summary>DAG-JSON's conventions: links as {"/": cid}, bytes as {"/": {"bytes": base64}}.</summary>

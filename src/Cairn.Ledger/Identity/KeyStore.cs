@@ -124,6 +124,26 @@ public sealed class KeyStore
         }
     }
 
+    /// <summary>
+    /// The key a command means when it names none: <c>default</c> when it exists, else the only key
+    /// there is (so `account create --name alice` then `account show` shows alice).
+    /// </summary>
+    public string ResolveName(string? name)
+    {
+        if (!string.IsNullOrEmpty(name))
+        {
+            return name;
+        }
+
+        if (File.Exists(PathOf(DefaultName)))
+        {
+            return DefaultName;
+        }
+
+        var names = List();
+        return names.Count == 1 ? names[0] : DefaultName;
+    }
+
     /// <summary>Loads a named key, unsealing it with the passphrase when it is sealed.</summary>
     public LedgerKey Load(string name, string? passphrase = null)
     {
