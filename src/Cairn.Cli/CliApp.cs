@@ -42,6 +42,7 @@ internal static class CliApp
 
         root.Subcommands.Add(CidCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(WasmCommand.Create());
         return root;
     }
 
