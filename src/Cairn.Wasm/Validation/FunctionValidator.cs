@@ -89,7 +89,8 @@ internal sealed class FunctionValidator
             throw Fail($"type mismatch: expected {FuncType.Name(expect)}, found {FuncType.Name(actual)}");
         }
 
-        return actual == Unknown ? expect : actual;
+        // The spec's pop_val returns what was on the stack: Unknown stays Unknown (br_table pushes it back).
+        return actual;
     }
 
     private void PushAll(ValType[] types)
@@ -254,7 +255,8 @@ internal sealed class FunctionValidator
             {
                 var labels = Label(_r.ReadU32()).Labels;
                 Pop(ValType.I32);
-                PushAll(PopAll(labels));
+                PopAll(labels);
+                PushAll(labels);
                 return;
             }
 

@@ -10,3 +10,6 @@ done
 for f in c/*.c; do
   clang --target=wasm32-wasi -O2 -Wl,--strip-debug -o "${f%.c}.wasm" "$f"
 done
+for f in spec/*.wast; do
+  (cd spec && wast2json "$(basename "$f")" -o "$(basename "${f%.wast}").json")
+done
