@@ -32,6 +32,7 @@ internal sealed partial class FunctionCompiler
                 var frame = new Frame { Op = op, Params = i, Results = o, Height = _stack.Count - i.Length, End = _il.DefineLabel(), Loop = _il.DefineLabel() };
                 _frames.Add(frame);
                 _il.MarkLabel(frame.Loop);
+                SpillFuel();
                 EmitInterruptCheck();
                 return;
             }
@@ -152,6 +153,7 @@ internal sealed partial class FunctionCompiler
 
     private void EmitEpilogue()
     {
+        SpillFuel();
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Ldfld, s_depth);
@@ -285,6 +287,7 @@ internal sealed partial class FunctionCompiler
     {
         var t = _m.FunctionTypes[f];
         ChargeFuel();
+        SpillFuel();
         if (f >= _m.ImportedFunctionCount)
         {
             _il.Emit(OpCodes.Ldloc, _inst);
@@ -306,6 +309,7 @@ internal sealed partial class FunctionCompiler
     {
         var t = _m.Types[typeIndex];
         ChargeFuel();
+        SpillFuel();
         Pop();
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Ldfld, s_tables);
@@ -331,6 +335,7 @@ internal sealed partial class FunctionCompiler
 
     private void AfterCall(FuncType t)
     {
+        ReloadFuel();
         _stack.RemoveRange(_stack.Count - t.Params.Length, t.Params.Length);
         if (t.Results.Length == 1)
         {

@@ -38,6 +38,7 @@ internal sealed partial class FunctionCompiler
     private LocalBuilder[] _localBuilders = [];
     private LocalBuilder _inst = null!;
     private LocalBuilder? _mem;
+    private LocalBuilder _fuel = null!;
     private int _cost;
     private int _deadDepth;
 
@@ -122,6 +123,8 @@ internal sealed partial class FunctionCompiler
         }
 
         EmitInterruptCheck();
+        _fuel = _il.DeclareLocal(typeof(long));
+        ReloadFuel();
         if (_m.MemoryTypes.Count > 0)
         {
             _mem = _il.DeclareLocal(typeof(byte[]));
@@ -153,6 +156,11 @@ internal sealed partial class FunctionCompiler
 
     private void EmitThrow(TrapKind kind)
     {
+        if (_fuel is not null)
+        {
+            SpillFuel();
+        }
+
         _il.Emit(OpCodes.Ldc_I4, (int)kind);
         _il.Emit(OpCodes.Call, s_createTrap);
         _il.Emit(OpCodes.Throw);
@@ -171,7 +179,10 @@ internal sealed partial class FunctionCompiler
         _il.MarkLabel(ok);
     }
 
-    /// <summary>Charges the fuel of the instructions since the last charge point.</summary>
+    /// <summary>
+    /// Charges the fuel of the instructions since the last charge point. Remaining fuel lives in an IL
+    /// local (a register in loops) and is written back to the instance at loop headers, calls and returns.
+    /// </summary>
     private void ChargeFuel()
     {
         if (_cost == 0)
@@ -179,18 +190,29 @@ internal sealed partial class FunctionCompiler
             return;
         }
 
-        _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_fuel);
+        _il.Emit(OpCodes.Ldloc, _fuel);
         _il.Emit(OpCodes.Ldc_I8, (long)_cost);
         _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Stfld, s_fuel);
-        _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_fuel);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, _fuel);
         _il.Emit(OpCodes.Ldc_I4_0);
         _il.Emit(OpCodes.Conv_I8);
         EmitTrapIf(OpCodes.Bge, TrapKind.OutOfFuel);
         _cost = 0;
+    }
+
+    private void SpillFuel()
+    {
+        _il.Emit(OpCodes.Ldloc, _inst);
+        _il.Emit(OpCodes.Ldloc, _fuel);
+        _il.Emit(OpCodes.Stfld, s_fuel);
+    }
+
+    private void ReloadFuel()
+    {
+        _il.Emit(OpCodes.Ldloc, _inst);
+        _il.Emit(OpCodes.Ldfld, s_fuel);
+        _il.Emit(OpCodes.Stloc, _fuel);
     }
 
     private void Push(ValType t) => _stack.Add(t);
