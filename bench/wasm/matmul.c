@@ -1,7 +1,7 @@
 // Dense double matrix multiply (i-k-j order): floating-point multiply-add over arrays.
 #include <stdio.h>
 #include <stdlib.h>
-#define N 384
+#define N 512
 static double a[N][N], b[N][N], c[N][N];
 int main(void) {
     for (int i = 0; i < N; i++)
@@ -9,7 +9,7 @@ int main(void) {
             a[i][j] = (double)((i * 31 + j * 17) % 100) / 10.0;
             b[i][j] = (double)((i * 7 + j * 13) % 100) / 10.0;
         }
-    for (int rep = 0; rep < 6; rep++) {
+    for (int rep = 0; rep < 8; rep++) {
         for (int i = 0; i < N; i++)
             for (int j = 0; j < N; j++) c[i][j] = 0;
         for (int i = 0; i < N; i++)

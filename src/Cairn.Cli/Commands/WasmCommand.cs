@@ -30,7 +30,7 @@ internal static class WasmCommand
         var timeout = new Option<double?>("--timeout") { Description = "Wall-clock limit in seconds." };
         var dirs = new Option<string[]>("--dir") { Description = "Preopen a directory: HOST:GUEST (or HOST, seen as itself). Repeatable.", AllowMultipleArgumentsPerToken = false };
         var env = new Option<string[]>("--env") { Description = "Environment variable K=V. Repeatable." };
-        var output = new Option<string>("--output") { Description = "text (default) or json: print fuel used, peak memory, wall time and exit code on stderr.", DefaultValueFactory = _ => "text" };
+        var output = new Option<string>("--output") { Description = "text (default) or json: print fuel used, peak memory, compile and run wall time and exit code on stderr.", DefaultValueFactory = _ => "text" };
         var hostTime = new Option<bool>("--allow-host-time") { Description = "Let the module read the host clock (off: a deterministic clock)." };
         var hostRandom = new Option<bool>("--allow-host-random") { Description = "Let the module read host randomness (off: a deterministic stream)." };
         var run = new Command("run", "Run a WASI command module: stdio passes through, the exit code is the module's.")
@@ -40,7 +40,9 @@ internal static class WasmCommand
         run.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var path = parse.GetRequiredValue(module);
+            var compileWatch = System.Diagnostics.Stopwatch.StartNew();
             var compiled = WasmEngine.Shared.Compile(ReadModule(path));
+            var compileTime = compileWatch.Elapsed;
             var preopens = (parse.GetValue(dirs) ?? []).Select(ParseDir).ToList();
             var memoryMiB = parse.GetValue(memory);
             if (memoryMiB <= 0)
@@ -82,6 +84,7 @@ internal static class WasmCommand
                     ["exitCode"] = result.ExitCode,
                     ["fuelUsed"] = result.FuelUsed,
                     ["peakMemoryBytes"] = result.PeakMemoryBytes,
+                    ["compileMs"] = Math.Round(compileTime.TotalMilliseconds, 3),
                     ["wallTimeMs"] = Math.Round(result.WallTime.TotalMilliseconds, 3),
                     ["trap"] = result.Trap?.Message,
                 });

@@ -7,12 +7,12 @@ namespace Cairn.Wasm.Compilation;
 /// <summary>Loads, stores, memory.size/grow and the bulk memory operations.</summary>
 internal sealed partial class FunctionCompiler
 {
-    private static readonly string[] s_memOpNames =
-    [
-        "LoadI32", "LoadI64", "LoadF32", "LoadF64", "LoadI32S8", "LoadI32U8", "LoadI32S16", "LoadI32U16",
-        "LoadI64S8", "LoadI64U8", "LoadI64S16", "LoadI64U16", "LoadI64S32", "LoadI64U32",
-        "StoreI32", "StoreI64", "StoreF32", "StoreF64", "StoreI32U8", "StoreI32U16", "StoreI64U8", "StoreI64U16", "StoreI64U32",
-    ];
+    private static readonly System.Reflection.MethodInfo s_arrayData =
+        typeof(System.Runtime.InteropServices.MemoryMarshal).GetMethods()
+            .Single(m => m.Name == "GetArrayDataReference" && m.IsGenericMethodDefinition)
+            .MakeGenericMethod(typeof(byte));
+
+    private LocalBuilder? _ea;
 
     private void EmitMemory(byte op)
     {
@@ -39,22 +39,89 @@ internal sealed partial class FunctionCompiler
 
         _r.ReadU32();
         var offset = _r.ReadU32();
-        var (type, _, store) = OpTables.Memory(op);
-        _il.Emit(OpCodes.Ldloc, _mem!);
-        _il.Emit(OpCodes.Ldc_I4, unchecked((int)offset));
-        var helper = Helper(typeof(MemOps), s_memOpNames[op - 0x28]);
+        var (type, sizeLog2, store) = OpTables.Memory(op);
+        LocalBuilder? value = null;
         if (store)
         {
             Pop();
-            Pop();
-            _il.Emit(OpCodes.Call, helper);
+            value = Temp(type, 0);
+            _il.Emit(OpCodes.Stloc, value);
         }
-        else
+
+        Pop();
+        EmitEffectiveAddress(offset, 1 << sizeLog2);
+        if (store)
         {
-            Pop();
-            _il.Emit(OpCodes.Call, helper);
-            Push(type);
+            _il.Emit(OpCodes.Ldloc, value!);
+            if (type == ValType.I64 && sizeLog2 < 3)
+            {
+                _il.Emit(OpCodes.Conv_I4);
+            }
+
+            _il.Emit(OpCodes.Unaligned, (byte)1);
+            _il.Emit(op switch
+            {
+                0x36 => OpCodes.Stind_I4,
+                0x37 => OpCodes.Stind_I8,
+                0x38 => OpCodes.Stind_R4,
+                0x39 => OpCodes.Stind_R8,
+                0x3A or 0x3C => OpCodes.Stind_I1,
+                0x3B or 0x3D => OpCodes.Stind_I2,
+                _ => OpCodes.Stind_I4,
+            });
+            return;
         }
+
+        _il.Emit(OpCodes.Unaligned, (byte)1);
+        switch (op)
+        {
+            case 0x28: _il.Emit(OpCodes.Ldind_I4); break;
+            case 0x29: _il.Emit(OpCodes.Ldind_I8); break;
+            case 0x2A: _il.Emit(OpCodes.Ldind_R4); break;
+            case 0x2B: _il.Emit(OpCodes.Ldind_R8); break;
+            case 0x2C: _il.Emit(OpCodes.Ldind_I1); break;
+            case 0x2D: _il.Emit(OpCodes.Ldind_U1); break;
+            case 0x2E: _il.Emit(OpCodes.Ldind_I2); break;
+            case 0x2F: _il.Emit(OpCodes.Ldind_U2); break;
+            case 0x30: _il.Emit(OpCodes.Ldind_I1); _il.Emit(OpCodes.Conv_I8); break;
+            case 0x31: _il.Emit(OpCodes.Ldind_U1); _il.Emit(OpCodes.Conv_U8); break;
+            case 0x32: _il.Emit(OpCodes.Ldind_I2); _il.Emit(OpCodes.Conv_I8); break;
+            case 0x33: _il.Emit(OpCodes.Ldind_U2); _il.Emit(OpCodes.Conv_U8); break;
+            case 0x34: _il.Emit(OpCodes.Ldind_I4); _il.Emit(OpCodes.Conv_I8); break;
+            default: _il.Emit(OpCodes.Ldind_U4); _il.Emit(OpCodes.Conv_U8); break;
+        }
+
+        Push(type);
+    }
+
+    /// <summary>
+    /// Turns the i32 address on the stack into a byte reference into the memory array, trapping unless
+    /// address + offset + size fits: one 64-bit compare, no overflow possible (both terms are below 2^33).
+    /// Emitted inline rather than as helper calls so large functions do not drown the JIT in inlinee temps.
+    /// </summary>
+    private void EmitEffectiveAddress(uint offset, int size)
+    {
+        _ea ??= _il.DeclareLocal(typeof(long));
+        _il.Emit(OpCodes.Conv_U8);
+        if (offset != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I8, (long)offset);
+            _il.Emit(OpCodes.Add);
+        }
+
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, _ea);
+        _il.Emit(OpCodes.Ldc_I8, (long)size);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldloc, _mem!);
+        _il.Emit(OpCodes.Ldlen);
+        _il.Emit(OpCodes.Conv_U8);
+        EmitTrapIf(OpCodes.Ble_Un, TrapKind.MemoryOutOfBounds);
+        _il.Emit(OpCodes.Ldloc, _mem!);
+        _il.Emit(OpCodes.Call, s_arrayData);
+        _il.Emit(OpCodes.Ldloc, _ea);
+        _il.Emit(OpCodes.Conv_I);
+        _il.Emit(OpCodes.Add);
     }
 
     private void EmitPrefixed(uint sub)

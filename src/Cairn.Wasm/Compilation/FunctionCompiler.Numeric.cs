@@ -169,7 +169,15 @@ internal sealed partial class FunctionCompiler
     {
         if (_options.CanonicalizeNaN)
         {
-            CallHelper(nameof(NumOps.CanonF32));
+            // x == x is false only for NaN: then replace it with the canonical NaN's bits.
+            var ok = _il.DefineLabel();
+            _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Beq, ok);
+            _il.Emit(OpCodes.Pop);
+            _il.Emit(OpCodes.Ldc_I4, 0x7FC0_0000);
+            _il.Emit(OpCodes.Call, Helper(typeof(NumOps), nameof(NumOps.F32FromBits)));
+            _il.MarkLabel(ok);
         }
     }
 
@@ -177,7 +185,13 @@ internal sealed partial class FunctionCompiler
     {
         if (_options.CanonicalizeNaN)
         {
-            CallHelper(nameof(NumOps.CanonF64));
+            var ok = _il.DefineLabel();
+            _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Beq, ok);
+            _il.Emit(OpCodes.Pop);
+            _il.Emit(OpCodes.Ldc_R8, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000));
+            _il.MarkLabel(ok);
         }
     }
 }

@@ -20,7 +20,7 @@ internal sealed partial class FunctionCompiler
     private static readonly FieldInfo s_functions = Field(nameof(WasmInstance.Functions));
     private static readonly FieldInfo s_globals = Field(nameof(WasmInstance.Globals));
     private static readonly FieldInfo s_tables = Field(nameof(WasmInstance.Tables));
-    private static readonly MethodInfo s_memoryBytes = typeof(WasmMemory).GetProperty("Bytes", BindingFlags.NonPublic | BindingFlags.Instance)!.GetMethod!;
+    private static readonly FieldInfo s_memoryBytes = typeof(WasmMemory).GetField("Bytes", BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly MethodInfo s_createTrap = typeof(Traps).GetMethod(nameof(Traps.Create))!;
     private static readonly MethodInfo s_interrupted = typeof(Traps).GetMethod(nameof(Traps.Interrupted))!;
 
@@ -141,7 +141,7 @@ internal sealed partial class FunctionCompiler
 
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Ldfld, s_memory);
-        _il.Emit(OpCodes.Call, s_memoryBytes);
+        _il.Emit(OpCodes.Ldfld, s_memoryBytes);
         _il.Emit(OpCodes.Stloc, _mem);
     }
 

@@ -4,7 +4,9 @@ namespace Cairn.Wasm.Runtime;
 /// Carries the results of functions that return more than one value: the callee stores them here just
 /// before returning and the caller loads them right after the call (per thread, so no instance is needed).
 /// </summary>
-internal static class MultiValue
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+#pragma warning disable CS1591 // Called only by compiled wasm code: public so the JIT may inline it there.
+public static class MultiValue
 {
     [ThreadStatic]
     private static ulong[]? t_bits;
@@ -62,3 +64,4 @@ internal static class MultiValue
         return v;
     }
 }
+#pragma warning restore CS1591

@@ -3,7 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Cairn.Wasm.Runtime;
 
 /// <summary>Numeric operations whose WebAssembly semantics differ from the raw IL instruction (traps, NaN rules, rounding).</summary>
-internal static class NumOps
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+#pragma warning disable CS1591 // Called only by compiled wasm code: public so the JIT may inline it there.
+public static class NumOps
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int I32DivS(int a, int b)
@@ -273,3 +275,4 @@ internal static class NumOps
 
     private static double CanonicalF64Value() => BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000);
 }
+#pragma warning restore CS1591

@@ -3,7 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Cairn.Wasm.Runtime;
 
 /// <summary>Memory, table and bulk operations called from compiled code (the context argument is the running instance).</summary>
-internal static class RuntimeOps
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+#pragma warning disable CS1591 // Called only by compiled wasm code: public so the JIT may inline it there.
+public static class RuntimeOps
 {
     public static int MemoryGrow(int delta, object ctx) => Unsafe.As<WasmInstance>(ctx).Memory!.Grow((uint)delta);
 
@@ -130,3 +132,4 @@ internal static class RuntimeOps
         return f;
     }
 }
+#pragma warning restore CS1591

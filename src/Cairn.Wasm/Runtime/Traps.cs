@@ -4,7 +4,9 @@ using System.Runtime.CompilerServices;
 namespace Cairn.Wasm.Runtime;
 
 /// <summary>Throw helpers kept out of line so the hot helpers that call them stay small enough to inline.</summary>
-internal static class Traps
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+#pragma warning disable CS1591 // Called only by compiled wasm code: public so the JIT may inline it there.
+public static class Traps
 {
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -20,3 +22,4 @@ internal static class Traps
         return new WasmTrap(inst.Interrupt == 2 ? TrapKind.Cancelled : TrapKind.Timeout);
     }
 }
+#pragma warning restore CS1591

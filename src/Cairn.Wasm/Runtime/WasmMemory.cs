@@ -44,7 +44,10 @@ public sealed class WasmMemory
     /// <summary>The memory's contents (replaced on growth: do not hold on to it across calls).</summary>
     public Span<byte> Span => Bytes;
 
-    internal byte[] Bytes { get; private set; }
+#pragma warning disable SA1401, CA1051
+    // A field, not a property: compiled code loads it directly.
+    internal byte[] Bytes;
+#pragma warning restore SA1401, CA1051
 
     /// <summary>Grows by <paramref name="delta"/> pages; returns the old size in pages, or -1 when the limit forbids it.</summary>
     public int Grow(uint delta)
