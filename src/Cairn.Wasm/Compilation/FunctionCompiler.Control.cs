@@ -6,6 +6,12 @@ namespace Cairn.Wasm.Compilation;
 /// <summary>Blocks, branches, calls and returns.</summary>
 internal sealed partial class FunctionCompiler
 {
+    private static readonly System.Reflection.FieldInfo s_functionContext =
+        typeof(WasmFunction).GetField("Context", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+
+    private static readonly System.Reflection.FieldInfo s_functionCode =
+        typeof(WasmFunction).GetField("Code", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+
     private LocalBuilder? _fnLocal;
 
     private void EmitControl(byte op)
@@ -166,7 +172,7 @@ internal sealed partial class FunctionCompiler
             for (var i = results.Length - 1; i >= 0; i--)
             {
                 _il.Emit(OpCodes.Ldc_I4, i);
-                _il.Emit(OpCodes.Call, Helper(typeof(MultiValue), "Set" + IlTypes.Suffix(results[i])));
+                EmitCall(Helper(typeof(MultiValue), "Set" + IlTypes.Suffix(results[i])));
             }
         }
 
@@ -316,7 +322,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldc_I4, table);
         _il.Emit(OpCodes.Ldelem_Ref);
         _il.Emit(OpCodes.Ldc_I4, t.Id);
-        _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.CallIndirect)));
+        EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.CallIndirect)));
         EmitCallFunctionObject(t);
         AfterCall(t);
     }
@@ -327,9 +333,9 @@ internal sealed partial class FunctionCompiler
         _fnLocal ??= _il.DeclareLocal(typeof(WasmFunction));
         _il.Emit(OpCodes.Stloc, _fnLocal);
         _il.Emit(OpCodes.Ldloc, _fnLocal);
-        _il.Emit(OpCodes.Ldfld, typeof(WasmFunction).GetField("Context", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!);
+        _il.Emit(OpCodes.Ldfld, s_functionContext);
         _il.Emit(OpCodes.Ldloc, _fnLocal);
-        _il.Emit(OpCodes.Ldfld, typeof(WasmFunction).GetField("Code", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!);
+        _il.Emit(OpCodes.Ldfld, s_functionCode);
         _il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, ModuleCompiler.ReturnType(t), ModuleCompiler.ParameterTypes(t), null);
     }
 
@@ -346,7 +352,7 @@ internal sealed partial class FunctionCompiler
             for (var i = 0; i < t.Results.Length; i++)
             {
                 _il.Emit(OpCodes.Ldc_I4, i);
-                _il.Emit(OpCodes.Call, Helper(typeof(MultiValue), "Get" + IlTypes.Suffix(t.Results[i])));
+                EmitCall(Helper(typeof(MultiValue), "Get" + IlTypes.Suffix(t.Results[i])));
                 Push(t.Results[i]);
             }
         }

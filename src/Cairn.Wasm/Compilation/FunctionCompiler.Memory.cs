@@ -32,7 +32,7 @@ internal sealed partial class FunctionCompiler
         {
             _r.ReadByte();
             _il.Emit(OpCodes.Ldloc, _inst);
-            _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.MemoryGrow)));
+            EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.MemoryGrow)));
             ReloadMemory();
             return;
         }
@@ -118,7 +118,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Conv_U8);
         EmitTrapIf(OpCodes.Ble_Un, TrapKind.MemoryOutOfBounds);
         _il.Emit(OpCodes.Ldloc, _mem!);
-        _il.Emit(OpCodes.Call, s_arrayData);
+        EmitCall(s_arrayData);
         _il.Emit(OpCodes.Ldloc, _ea);
         _il.Emit(OpCodes.Conv_I);
         _il.Emit(OpCodes.Add);
@@ -134,7 +134,7 @@ internal sealed partial class FunctionCompiler
                 string[] names = ["I32TruncSatF32S", "I32TruncSatF32U", "I32TruncSatF64S", "I32TruncSatF64U", "I64TruncSatF32S", "I64TruncSatF32U", "I64TruncSatF64S", "I64TruncSatF64U"];
                 _ = from;
                 Pop();
-                _il.Emit(OpCodes.Call, Helper(typeof(NumOps), names[sub]));
+                EmitCall(Helper(typeof(NumOps), names[sub]));
                 Push(to);
                 return;
             }
@@ -146,27 +146,27 @@ internal sealed partial class FunctionCompiler
                 Pop3();
                 _il.Emit(OpCodes.Ldloc, _inst);
                 _il.Emit(OpCodes.Ldc_I4, seg);
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.MemoryInit)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.MemoryInit)));
                 return;
             }
 
             case 9:
                 _il.Emit(OpCodes.Ldloc, _inst);
                 _il.Emit(OpCodes.Ldc_I4, (int)_r.ReadU32());
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.DataDrop)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.DataDrop)));
                 return;
             case 10:
                 _r.ReadByte();
                 _r.ReadByte();
                 Pop3();
                 _il.Emit(OpCodes.Ldloc, _mem!);
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.MemoryCopy)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.MemoryCopy)));
                 return;
             case 11:
                 _r.ReadByte();
                 Pop3();
                 _il.Emit(OpCodes.Ldloc, _mem!);
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.MemoryFill)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.MemoryFill)));
                 return;
             case 12:
             {
@@ -176,14 +176,14 @@ internal sealed partial class FunctionCompiler
                 _il.Emit(OpCodes.Ldloc, _inst);
                 _il.Emit(OpCodes.Ldc_I4, seg);
                 _il.Emit(OpCodes.Ldc_I4, table);
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableInit)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableInit)));
                 return;
             }
 
             case 13:
                 _il.Emit(OpCodes.Ldloc, _inst);
                 _il.Emit(OpCodes.Ldc_I4, (int)_r.ReadU32());
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.ElemDrop)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.ElemDrop)));
                 return;
             case 14:
             {
@@ -193,7 +193,7 @@ internal sealed partial class FunctionCompiler
                 _il.Emit(OpCodes.Ldloc, _inst);
                 _il.Emit(OpCodes.Ldc_I4, dst);
                 _il.Emit(OpCodes.Ldc_I4, src);
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableCopy)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableCopy)));
                 return;
             }
 
@@ -201,18 +201,18 @@ internal sealed partial class FunctionCompiler
                 Pop();
                 Pop();
                 LoadTable((int)_r.ReadU32());
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableGrow)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableGrow)));
                 Push(ValType.I32);
                 return;
             case 16:
                 LoadTable((int)_r.ReadU32());
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableSize)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableSize)));
                 Push(ValType.I32);
                 return;
             case 17:
                 Pop3();
                 LoadTable((int)_r.ReadU32());
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableFill)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableFill)));
                 return;
             default:
                 throw new CairnException(ErrorCode.Internal, $"compiler: unexpected opcode 0xfc {sub}");

@@ -161,9 +161,9 @@ internal sealed partial class FunctionCompiler
         _il.Emit(shift);
     }
 
-    private void Call(Type type, string name, params Type[] args) => _il.Emit(OpCodes.Call, Method(type, name, args));
+    private void Call(Type type, string name, params Type[] args) => EmitCall(Method(type, name, args));
 
-    private void CallHelper(string name) => _il.Emit(OpCodes.Call, Helper(typeof(NumOps), name));
+    private void CallHelper(string name) => EmitCall(Helper(typeof(NumOps), name));
 
     private void Canon32()
     {
@@ -176,7 +176,7 @@ internal sealed partial class FunctionCompiler
             _il.Emit(OpCodes.Beq, ok);
             _il.Emit(OpCodes.Pop);
             _il.Emit(OpCodes.Ldc_I4, 0x7FC0_0000);
-            _il.Emit(OpCodes.Call, Helper(typeof(NumOps), nameof(NumOps.F32FromBits)));
+            EmitCall(Helper(typeof(NumOps), nameof(NumOps.F32FromBits)));
             _il.MarkLabel(ok);
         }
     }

@@ -43,10 +43,10 @@ internal sealed partial class FunctionCompiler
                         case ValType.I32: _il.Emit(OpCodes.Conv_I4); break;
                         case ValType.F32:
                             _il.Emit(OpCodes.Conv_I4);
-                            _il.Emit(OpCodes.Call, Method(typeof(BitConverter), nameof(BitConverter.Int32BitsToSingle), typeof(int)));
+                            EmitCall(Method(typeof(BitConverter), nameof(BitConverter.Int32BitsToSingle), typeof(int)));
                             break;
                         case ValType.F64:
-                            _il.Emit(OpCodes.Call, Method(typeof(BitConverter), nameof(BitConverter.Int64BitsToDouble), typeof(long)));
+                            EmitCall(Method(typeof(BitConverter), nameof(BitConverter.Int64BitsToDouble), typeof(long)));
                             break;
                         default: break;
                     }
@@ -73,11 +73,11 @@ internal sealed partial class FunctionCompiler
                 {
                     case ValType.I32: _il.Emit(OpCodes.Conv_U8); break;
                     case ValType.F32:
-                        _il.Emit(OpCodes.Call, Method(typeof(BitConverter), nameof(BitConverter.SingleToInt32Bits), typeof(float)));
+                        EmitCall(Method(typeof(BitConverter), nameof(BitConverter.SingleToInt32Bits), typeof(float)));
                         _il.Emit(OpCodes.Conv_U8);
                         break;
                     case ValType.F64:
-                        _il.Emit(OpCodes.Call, Method(typeof(BitConverter), nameof(BitConverter.DoubleToInt64Bits), typeof(double)));
+                        EmitCall(Method(typeof(BitConverter), nameof(BitConverter.DoubleToInt64Bits), typeof(double)));
                         break;
                     default: break;
                 }
@@ -88,13 +88,13 @@ internal sealed partial class FunctionCompiler
 
             case 0x25:
                 LoadTable(index);
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableGet)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableGet)));
                 Pop();
                 Push(_m.TableTypes[index].Element);
                 return;
             default:
                 LoadTable(index);
-                _il.Emit(OpCodes.Call, Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableSet)));
+                EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.TableSet)));
                 Pop();
                 Pop();
                 return;

@@ -21,8 +21,8 @@ internal sealed partial class FunctionCompiler
     private static readonly FieldInfo s_globals = Field(nameof(WasmInstance.Globals));
     private static readonly FieldInfo s_tables = Field(nameof(WasmInstance.Tables));
     private static readonly FieldInfo s_memoryBytes = typeof(WasmMemory).GetField("Bytes", BindingFlags.NonPublic | BindingFlags.Instance)!;
-    private static readonly MethodInfo s_createTrap = typeof(Traps).GetMethod(nameof(Traps.Create))!;
-    private static readonly MethodInfo s_interrupted = typeof(Traps).GetMethod(nameof(Traps.Interrupted))!;
+    internal static readonly MethodInfo CreateTrapMethod = typeof(Traps).GetMethod(nameof(Traps.Create))!;
+    internal static readonly MethodInfo InterruptedMethod = typeof(Traps).GetMethod(nameof(Traps.Interrupted))!;
 
     private readonly WasmModule _m;
     private readonly int _funcIndex;
@@ -42,8 +42,11 @@ internal sealed partial class FunctionCompiler
     private int _cost;
     private int _deadDepth;
 
-    public FunctionCompiler(WasmModule m, int funcIndex, MethodBuilder[] methods, CompileOptions options)
+    private readonly CallTokens _calls;
+
+    public FunctionCompiler(WasmModule m, int funcIndex, MethodBuilder[] methods, CompileOptions options, CallTokens calls)
     {
+        _calls = calls;
         _m = m;
         _funcIndex = funcIndex;
         _type = m.FunctionTypes[funcIndex];
@@ -119,7 +122,7 @@ internal sealed partial class FunctionCompiler
         if (_locals.Length > 64)
         {
             // Large frames: also make sure the real stack has room.
-            _il.Emit(OpCodes.Call, typeof(System.Runtime.CompilerServices.RuntimeHelpers).GetMethod("EnsureSufficientExecutionStack")!);
+            EmitCall(typeof(System.Runtime.CompilerServices.RuntimeHelpers).GetMethod("EnsureSufficientExecutionStack")!);
         }
 
         EmitInterruptCheck();
@@ -162,7 +165,7 @@ internal sealed partial class FunctionCompiler
         }
 
         _il.Emit(OpCodes.Ldc_I4, (int)kind);
-        _il.Emit(OpCodes.Call, s_createTrap);
+        EmitCall(CreateTrapMethod);
         _il.Emit(OpCodes.Throw);
     }
 
@@ -174,7 +177,7 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldfld, s_interrupt);
         _il.Emit(OpCodes.Brfalse, ok);
         _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Call, s_interrupted);
+        EmitCall(InterruptedMethod);
         _il.Emit(OpCodes.Throw);
         _il.MarkLabel(ok);
     }
@@ -215,6 +218,8 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Stloc, _fuel);
     }
 
+    private void EmitCall(MethodInfo method) => _calls.Emit(_il, method);
+
     private void Push(ValType t) => _stack.Add(t);
 
     private ValType Pop()
@@ -238,11 +243,18 @@ internal sealed partial class FunctionCompiler
     private static FieldInfo Field(string name) =>
         typeof(WasmInstance).GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)!;
 
+    // Reflection lookups are slow next to emitting an instruction: resolve each helper once per process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type, string, Type?, Type?), MethodInfo> s_methods = new();
+
     private static MethodInfo Method(Type type, string name, params Type[] args) =>
-        type.GetMethod(name, BindingFlags.Public | BindingFlags.Static, args) ?? throw new MissingMethodException(type.Name, name);
+        s_methods.GetOrAdd(
+            (type, name, args.Length > 0 ? args[0] : typeof(void), args.Length > 1 ? args[1] : null),
+            key => key.Item1.GetMethod(key.Item2, BindingFlags.Public | BindingFlags.Static, args) ?? throw new MissingMethodException(key.Item1.Name, key.Item2));
 
     private static MethodInfo Helper(Type type, string name) =>
-        type.GetMethod(name, BindingFlags.Public | BindingFlags.Static) ?? throw new MissingMethodException(type.Name, name);
+        s_methods.GetOrAdd(
+            (type, name, null, null),
+            key => key.Item1.GetMethod(key.Item2, BindingFlags.Public | BindingFlags.Static) ?? throw new MissingMethodException(key.Item1.Name, key.Item2));
 
     /// <summary>Consumes an instruction in unreachable code, tracking nesting so the matching else/end is found.</summary>
     private void SkipDead(byte op)
@@ -401,7 +413,7 @@ internal sealed partial class FunctionCompiler
                 {
                     // The JIT keeps float constants as doubles, which quiets signalling NaNs: load NaN bits at run time.
                     _il.Emit(OpCodes.Ldc_I4, bits);
-                    _il.Emit(OpCodes.Call, Helper(typeof(NumOps), nameof(NumOps.F32FromBits)));
+                    EmitCall(Helper(typeof(NumOps), nameof(NumOps.F32FromBits)));
                 }
                 else
                 {
@@ -445,5 +457,5 @@ internal sealed partial class FunctionCompiler
     }
 
     private void EmitSelect(ValType t) =>
-        _il.Emit(OpCodes.Call, Helper(typeof(NumOps), "Select" + IlTypes.Suffix(t)));
+        EmitCall(Helper(typeof(NumOps), "Select" + IlTypes.Suffix(t)));
 }

@@ -31,17 +31,20 @@ internal static class ModuleCompiler
             builders[i].SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
         }
 
+        var tokens = new CallTokens(mb);
         for (var i = 0; i < builders.Length; i++)
         {
-            new FunctionCompiler(module, module.ImportedFunctionCount + i, builders, options).Compile(builders[i].GetILGenerator());
+            new FunctionCompiler(module, module.ImportedFunctionCount + i, builders, options, tokens).Compile(builders[i].GetILGenerator());
         }
 
         var created = tb.CreateType();
         var methods = new MethodInfo[builders.Length];
         var code = new IntPtr[builders.Length];
+        // One lookup table: GetMethod(name) per function would scan all methods each time (quadratic).
+        var byName = created.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).ToDictionary(m => m.Name, StringComparer.Ordinal);
         for (var i = 0; i < builders.Length; i++)
         {
-            methods[i] = created.GetMethod(builders[i].Name, BindingFlags.Public | BindingFlags.Static)!;
+            methods[i] = byName[builders[i].Name];
             code[i] = methods[i].MethodHandle.GetFunctionPointer();
         }
 
