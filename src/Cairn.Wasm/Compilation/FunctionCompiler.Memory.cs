@@ -7,11 +7,6 @@ namespace Cairn.Wasm.Compilation;
 /// <summary>Loads, stores, memory.size/grow and the bulk memory operations.</summary>
 internal sealed partial class FunctionCompiler
 {
-    private static readonly System.Reflection.MethodInfo s_arrayData =
-        typeof(System.Runtime.InteropServices.MemoryMarshal).GetMethods()
-            .Single(m => m.Name == "GetArrayDataReference" && m.IsGenericMethodDefinition)
-            .MakeGenericMethod(typeof(byte));
-
     private LocalBuilder? _ea;
 
     private void EmitMemory(byte op)
@@ -113,12 +108,9 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Stloc, _ea);
         _il.Emit(OpCodes.Ldc_I8, (long)size);
         _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Ldloc, _mem!);
-        _il.Emit(OpCodes.Ldlen);
-        _il.Emit(OpCodes.Conv_U8);
+        _il.Emit(OpCodes.Ldloc, _memLength!);
         EmitTrapIf(OpCodes.Ble_Un, TrapKind.MemoryOutOfBounds);
-        _il.Emit(OpCodes.Ldloc, _mem!);
-        EmitCall(s_arrayData);
+        _il.Emit(OpCodes.Ldloc, _memBase!);
         _il.Emit(OpCodes.Ldloc, _ea);
         _il.Emit(OpCodes.Conv_I);
         _il.Emit(OpCodes.Add);

@@ -20,6 +20,11 @@ internal sealed partial class FunctionCompiler
     private static readonly FieldInfo s_functions = Field(nameof(WasmInstance.Functions));
     private static readonly FieldInfo s_globals = Field(nameof(WasmInstance.Globals));
     private static readonly FieldInfo s_tables = Field(nameof(WasmInstance.Tables));
+    private static readonly MethodInfo s_arrayDataReference =
+        typeof(System.Runtime.InteropServices.MemoryMarshal).GetMethods()
+            .Single(m => m.Name == "GetArrayDataReference" && m.IsGenericMethodDefinition)
+            .MakeGenericMethod(typeof(byte));
+
     private static readonly FieldInfo s_memoryBytes = typeof(WasmMemory).GetField("Bytes", BindingFlags.NonPublic | BindingFlags.Instance)!;
     internal static readonly MethodInfo CreateTrapMethod = typeof(Traps).GetMethod(nameof(Traps.Create))!;
     internal static readonly MethodInfo InterruptedMethod = typeof(Traps).GetMethod(nameof(Traps.Interrupted))!;
@@ -38,6 +43,8 @@ internal sealed partial class FunctionCompiler
     private LocalBuilder[] _localBuilders = [];
     private LocalBuilder _inst = null!;
     private LocalBuilder? _mem;
+    private LocalBuilder? _memBase;
+    private LocalBuilder? _memLength;
     private LocalBuilder _fuel = null!;
     private int _cost;
     private int _deadDepth;
@@ -131,6 +138,8 @@ internal sealed partial class FunctionCompiler
         if (_m.MemoryTypes.Count > 0)
         {
             _mem = _il.DeclareLocal(typeof(byte[]));
+            _memBase = _il.DeclareLocal(typeof(byte).MakeByRefType());
+            _memLength = _il.DeclareLocal(typeof(long));
             ReloadMemory();
         }
     }
@@ -145,7 +154,15 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Ldfld, s_memory);
         _il.Emit(OpCodes.Ldfld, s_memoryBytes);
+        _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Stloc, _mem);
+        // The array's data reference and length, cached until the next call or memory.grow.
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Ldlen);
+        _il.Emit(OpCodes.Conv_U8);
+        _il.Emit(OpCodes.Stloc, _memLength!);
+        EmitCall(s_arrayDataReference);
+        _il.Emit(OpCodes.Stloc, _memBase!);
     }
 
     /// <summary>Emits "if (!(a cmp b)) throw trap" for the two values on the stack, using branch <paramref name="okBranch"/> to skip.</summary>
