@@ -49,6 +49,17 @@ public class HostileModuleTests
         Assert.Equal(1, inst.GetFunction("huge").Invoke()[0].I32 + 2);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task UnboundedRecursion_OnASmallStackWithAHugeDepthLimit_TrapsInsteadOfCrashing()
+    {
+        var inst = Hostile(new InstanceOptions { MaxCallDepth = int.MaxValue });
+        WasmTrap? trap = null;
+        var thread = new Thread(() => trap = Assert.Throws<WasmTrap>(() => inst.GetFunction("recurse").Invoke(WasmValue.FromI32(0))), 256 * 1024);
+        thread.Start();
+        await Task.Run(thread.Join, TestTimeout.Token());
+        Assert.Equal(TrapKind.CallStackExhausted, trap?.Kind);
+    }
+
     [Fact]
     public void MemoryBomb_GrowsOnlyToTheLimit()
     {

@@ -126,10 +126,24 @@ internal sealed partial class FunctionCompiler
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Ldfld, s_maxDepth);
         EmitTrapIf(OpCodes.Ble, TrapKind.CallStackExhausted);
+        // The depth limit alone cannot know the thread's stack size: also ask the runtime whether the
+        // real stack has room (it throws InsufficientExecutionStackException, turned into a
+        // "call stack exhausted" trap) — on every call for large frames, else every 16th level.
+        var ensure = typeof(System.Runtime.CompilerServices.RuntimeHelpers).GetMethod("EnsureSufficientExecutionStack")!;
         if (_locals.Length > 64)
         {
-            // Large frames: also make sure the real stack has room.
-            EmitCall(typeof(System.Runtime.CompilerServices.RuntimeHelpers).GetMethod("EnsureSufficientExecutionStack")!);
+            EmitCall(ensure);
+        }
+        else
+        {
+            var skip = _il.DefineLabel();
+            _il.Emit(OpCodes.Ldloc, _inst);
+            _il.Emit(OpCodes.Ldfld, s_depth);
+            _il.Emit(OpCodes.Ldc_I4, 15);
+            _il.Emit(OpCodes.And);
+            _il.Emit(OpCodes.Brtrue, skip);
+            EmitCall(ensure);
+            _il.MarkLabel(skip);
         }
 
         EmitInterruptCheck();
