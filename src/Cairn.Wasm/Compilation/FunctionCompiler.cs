@@ -20,10 +20,7 @@ internal sealed partial class FunctionCompiler
     private static readonly FieldInfo s_functions = Field(nameof(WasmInstance.Functions));
     private static readonly FieldInfo s_globals = Field(nameof(WasmInstance.Globals));
     private static readonly FieldInfo s_tables = Field(nameof(WasmInstance.Tables));
-    private static readonly MethodInfo s_arrayDataReference =
-        typeof(System.Runtime.InteropServices.MemoryMarshal).GetMethods()
-            .Single(m => m.Name == "GetArrayDataReference" && m.IsGenericMethodDefinition)
-            .MakeGenericMethod(typeof(byte));
+    private static readonly MethodInfo s_arrayDataReference = typeof(RuntimeOps).GetMethod(nameof(RuntimeOps.Data))!;
 
     private static readonly FieldInfo s_memoryBytes = typeof(WasmMemory).GetField("Bytes", BindingFlags.NonPublic | BindingFlags.Instance)!;
     internal static readonly MethodInfo CreateTrapMethod = typeof(Traps).GetMethod(nameof(Traps.Create))!;

@@ -7,6 +7,9 @@ namespace Cairn.Wasm.Runtime;
 #pragma warning disable CS1591 // Called only by compiled wasm code: public so the JIT may inline it there.
 public static class RuntimeOps
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref byte Data(byte[] memory) => ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(memory);
+
     public static int MemoryGrow(int delta, object ctx) => Unsafe.As<WasmInstance>(ctx).Memory!.Grow((uint)delta);
 
     public static void MemoryInit(int d, int s, int n, object ctx, int segment)
