@@ -98,7 +98,7 @@ internal static class WasmCommand
 
     private static WasiPreopen ParseDir(string spec)
     {
-        // HOST:GUEST, split at the last colon so HOST may not contain one but GUEST may be "."/"/data".
+        // HOST:GUEST, split at the first colon (HOST cannot contain one); GUEST is e.g. "." or "/data".
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? new WasiPreopen(spec, spec) : new WasiPreopen(spec[..colon], spec[(colon + 1)..]);
     }
