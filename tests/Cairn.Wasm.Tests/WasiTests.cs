@@ -136,6 +136,40 @@ public sealed class WasiTests : IDisposable
         Assert.True(a.Result.PeakMemoryBytes >= 65536);
     }
 
+    private static async Task<string> RunDeterminismAsync(WasiConfig config, CancellationToken ct)
+    {
+        var stdout = new MemoryStream();
+        var compiled = WasmEngine.Shared.Compile(File.ReadAllBytes(TestModules.C("determinism")));
+        var result = await WasiRunner.RunAsync(compiled, config with { Stdout = stdout }, null, ct);
+        Assert.Equal(0, result.ExitCode);
+        return ProcessRunner.Utf8(stdout);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ClocksAndRandom_DeterministicMode_SameOutputEveryRun()
+    {
+        var ct = TestTimeout.Token();
+        var a = await RunDeterminismAsync(new WasiConfig(), ct);
+        var b = await RunDeterminismAsync(new WasiConfig(), ct);
+        Assert.Equal(a, b);
+        Assert.Contains("realtime=1700000000.", a, StringComparison.Ordinal);
+        var reseeded = await RunDeterminismAsync(new WasiConfig { RandomSeed = 7 }, ct);
+        Assert.NotEqual(a.Split("random=")[1], reseeded.Split("random=")[1]);
+        Assert.Equal(a.Split("random=")[0], reseeded.Split("random=")[0]);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ClocksAndRandom_HostAllowed_ReadTheHost()
+    {
+        var ct = TestTimeout.Token();
+        var config = new WasiConfig { AllowHostTime = true, AllowHostRandom = true };
+        var a = await RunDeterminismAsync(config, ct);
+        var b = await RunDeterminismAsync(config, ct);
+        Assert.NotEqual(a.Split("random=")[1], b.Split("random=")[1]);
+        var seconds = long.Parse(a.Split("realtime=")[1].Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Escape_AllAttempts_AreDeniedAndNothingOutsideChanges()
     {
