@@ -160,12 +160,16 @@ internal sealed partial class FunctionCompiler
     private void EmitEpilogue()
     {
         SpillFuel();
-        _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_depth);
-        _il.Emit(OpCodes.Ldc_I4_1);
-        _il.Emit(OpCodes.Sub);
-        _il.Emit(OpCodes.Stfld, s_depth);
+        if (!_leaf)
+        {
+            _il.Emit(OpCodes.Ldloc, _inst);
+            _il.Emit(OpCodes.Ldloc, _inst);
+            _il.Emit(OpCodes.Ldfld, s_depth);
+            _il.Emit(OpCodes.Ldc_I4_1);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Stfld, s_depth);
+        }
+
         var results = _type.Results;
         if (results.Length > 1)
         {

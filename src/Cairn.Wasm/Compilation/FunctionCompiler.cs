@@ -40,6 +40,7 @@ internal sealed partial class FunctionCompiler
     private LocalBuilder[] _localBuilders = [];
     private LocalBuilder _inst = null!;
     private LocalBuilder? _mem;
+    private bool _leaf;
     private LocalBuilder? _memBase;
     private LocalBuilder? _memLength;
     private LocalBuilder _fuel = null!;
@@ -109,8 +110,56 @@ internal sealed partial class FunctionCompiler
         }
     }
 
+    /// <summary>
+    /// A leaf without loops runs a bounded number of instructions and adds one frame: it needs neither
+    /// the interrupt check nor the depth and stack checks (which dominate the cost of tiny callees
+    /// such as qsort comparators). Found by a quick pass over the body.
+    /// </summary>
+    private bool IsStraightLeaf()
+    {
+        var start = _r.Position;
+        try
+        {
+            while (!_r.AtEnd)
+            {
+                var op = _r.ReadByte();
+                switch (op)
+                {
+                    case 0x03 or 0x10 or 0x11:
+                        return false;
+                    case 0x02 or 0x04:
+                        ReadBlockType();
+                        break;
+                    default:
+                        SkipImmediates(op);
+                        break;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            _r.Position = start;
+        }
+    }
+
     private void EmitPrologue()
     {
+        _leaf = IsStraightLeaf();
+        if (_leaf)
+        {
+            if (_locals.Length > 64)
+            {
+                EmitCall(typeof(System.Runtime.CompilerServices.RuntimeHelpers).GetMethod("EnsureSufficientExecutionStack")!);
+            }
+
+            _fuel = _il.DeclareLocal(typeof(long));
+            ReloadFuel();
+            DeclareMemoryLocals();
+            return;
+        }
+
         // Call depth: a trap, never a host stack overflow.
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Ldloc, _inst);
@@ -146,6 +195,11 @@ internal sealed partial class FunctionCompiler
         EmitInterruptCheck();
         _fuel = _il.DeclareLocal(typeof(long));
         ReloadFuel();
+        DeclareMemoryLocals();
+    }
+
+    private void DeclareMemoryLocals()
+    {
         if (_m.MemoryTypes.Count > 0)
         {
             _mem = _il.DeclareLocal(typeof(byte[]));
