@@ -47,6 +47,7 @@ internal static class CliApp
         root.Subcommands.Add(AccountCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(WasmCommand.Create());
         return root;
     }
 

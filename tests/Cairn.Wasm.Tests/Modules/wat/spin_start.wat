@@ -1,0 +1,4 @@
+;; A WASI-style command whose _start never returns.
+(module
+  (memory (export "memory") 1)
+  (func (export "_start") (loop $l (br $l))))
