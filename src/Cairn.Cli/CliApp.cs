@@ -28,8 +28,10 @@ internal static class CliApp
             """
             Cairn: compute over content-addressed data.
 
-            Content commands (add, cat, get, ls, pin, gc, car, cid) work on the local home
-            ($CAIRN_HOME or ~/.cairn) directly. CIDs are bit-for-bit those of `ipfs add --cid-version=1`.
+            Content (add, cat, get, ls, pin, gc, car, cid): CIDs bit-for-bit those of `ipfs add --cid-version=1`.
+            WebAssembly (wasm run|validate|inspect|spectest): a metered, sandboxed WASI engine.
+            Market (account, ledger): did:key identities and a signed, hash-chained ledger you can verify.
+            These work on the local home ($CAIRN_HOME or ~/.cairn, or --home DIR) directly.
 
             Try: cairn demo
             """);
@@ -44,10 +46,10 @@ internal static class CliApp
         root.Subcommands.Add(GcCommand.Create());
         root.Subcommands.Add(CarCommand.Create());
         root.Subcommands.Add(CidCommand.Create());
+        root.Subcommands.Add(WasmCommand.Create());
         root.Subcommands.Add(AccountCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
-        root.Subcommands.Add(WasmCommand.Create());
         return root;
     }
 
