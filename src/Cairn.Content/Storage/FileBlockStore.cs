@@ -12,9 +12,11 @@ namespace Cairn.Content.Storage;
 /// ~10,000 files a folder, which ext4/xfs directory indexes handle without slowing down.
 /// </summary>
 /// <remarks>
-/// <para>Atomicity: a block is written to <c>.tmp/</c> and renamed into place, so a reader sees
+/// <para>Atomicity: on Linux a block is written as an unnamed file in its shard and named with
+/// <c>linkat(2)</c> once complete (<see cref="NativeLinkedWrite"/>); elsewhere, or when that name
+/// exists already, it is written to <c>.tmp/</c> and renamed into place. Either way a reader sees
 /// it whole or not at all; two writers of the same block (two processes adding the same file)
-/// both succeed because rename replaces atomically. Temp files left by a killed writer are never
+/// both succeed. Temp files left by a killed writer are never
 /// visible as blocks and are removed when older than <see cref="StaleTempAge"/> at open and by gc.</para>
 /// <para>Durability: <see cref="PutAsync"/> does not fsync (the import hot path must run near raw
 /// hashing speed). <see cref="FlushAsync"/> makes every block written so far durable in one batch
@@ -37,6 +39,7 @@ public sealed class FileBlockStore : IBlockStore
     private readonly TimeProvider _time;
     private readonly ConcurrentQueue<string> _unflushed = new();
     private int _dirty;
+    private bool _linkedWrites = NativeLinkedWrite.IsAvailable;
 
     /// <summary>Opens (creating if needed) a block store in <paramref name="root"/> and removes stale temp files.</summary>
     public FileBlockStore(string root, TimeProvider? timeProvider = null)
@@ -119,6 +122,12 @@ public sealed class FileBlockStore : IBlockStore
             }
         }
 
+        if (_linkedWrites && TryWriteLinked(path, block.Span))
+        {
+            Track(path);
+            return;
+        }
+
         var temp = Path.Combine(_temp, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
@@ -148,6 +157,29 @@ public sealed class FileBlockStore : IBlockStore
                 File.Delete(temp);
             }
         }
+    }
+
+    /// <summary>
+    /// Writes through <see cref="NativeLinkedWrite"/>; false when the caller must use temp + rename
+    /// (no O_TMPFILE here, or a file of that name exists and may be a damaged block to replace).
+    /// </summary>
+    private bool TryWriteLinked(string path, ReadOnlySpan<byte> block)
+    {
+        var shard = Path.GetDirectoryName(path)!;
+        var outcome = NativeLinkedWrite.TryWrite(shard, path, block);
+        if (outcome == NativeLinkedWrite.Outcome.DirectoryMissing)
+        {
+            // First block of its shard: shards are made on demand, as flatfs does.
+            Directory.CreateDirectory(shard);
+            outcome = NativeLinkedWrite.TryWrite(shard, path, block);
+        }
+
+        if (outcome == NativeLinkedWrite.Outcome.Unsupported)
+        {
+            _linkedWrites = false;
+        }
+
+        return outcome == NativeLinkedWrite.Outcome.Written;
     }
 
     /// <inheritdoc />

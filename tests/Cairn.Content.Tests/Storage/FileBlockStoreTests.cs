@@ -25,6 +25,44 @@ public sealed class FileBlockStoreTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Put_OnLinux_NamesUnnamedFilesAndLeavesNoTempFiles()
+    {
+        var ct = TestTimeout.Token();
+        var store = new FileBlockStore(_home.Blocks);
+        var blocks = Enumerable.Range(0, 64).Select(i => TestBlocks.Raw("linked " + i)).ToList();
+        foreach (var block in blocks)
+        {
+            await store.PutAsync(block, ct);
+        }
+
+        foreach (var block in blocks)
+        {
+            Assert.Equal(block.Bytes, await store.GetAsync(block.Cid, ct));
+        }
+
+        // With O_TMPFILE + linkat nothing passes through .tmp; elsewhere temp files are renamed away.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_home.Blocks, FileBlockStore.TempFolderName)));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.True(NativeLinkedWrite.IsAvailable, "O_TMPFILE + linkat should be available on Linux x64/arm64 with glibc.");
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Put_OverADamagedFileOfTheSameName_ReplacesIt()
+    {
+        var ct = TestTimeout.Token();
+        var store = new FileBlockStore(_home.Blocks);
+        var block = TestBlocks.Raw("to be repaired");
+        await store.PutAsync(block, ct);
+        var path = store.PathOf(block.Cid);
+        await File.WriteAllBytesAsync(path, [1, 2, 3], ct); // a different length: linkat finds the name taken
+
+        await store.PutAsync(block, ct);
+        Assert.Equal(block.Bytes, await store.GetAsync(block.Cid, ct));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Put_CidV0_IsFoundUnderItsCidV1()
     {
         var ct = TestTimeout.Token();
