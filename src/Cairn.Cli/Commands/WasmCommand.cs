@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Cairn.Content.Storage;
+using Cairn.Content.UnixFs;
+using Cairn.Multiformats;
 using Cairn.Wasm;
 using Cairn.Wasm.Binary;
 using Cairn.Wasm.SpecTest;
@@ -23,7 +26,7 @@ internal static class WasmCommand
 
     private static Command CreateRun()
     {
-        var module = new Argument<string>("module") { Description = "The .wasm file (a WASI command)." };
+        var module = new Argument<string>("module") { Description = "The .wasm file (a WASI command), or its CID (CID[/path]) in the local store." };
         var args = new Argument<string[]>("args") { Description = "Arguments for the module (after --).", Arity = ArgumentArity.ZeroOrMore };
         var fuel = new Option<long?>("--fuel") { Description = "Fuel limit (instructions, see docs/wasm.md); the run traps with \"out of fuel\" beyond it." };
         var memory = new Option<int>("--memory-limit") { Description = "Memory limit in MiB.", DefaultValueFactory = _ => 1024 };
@@ -41,7 +44,7 @@ internal static class WasmCommand
         {
             var path = parse.GetRequiredValue(module);
             var compileWatch = System.Diagnostics.Stopwatch.StartNew();
-            var compiled = WasmEngine.Shared.Compile(ReadModule(path));
+            var compiled = WasmEngine.Shared.Compile(await ReadModuleAsync(path, parse.GetValue(CliApp.HomeOption), ct));
             var compileTime = compileWatch.Elapsed;
             var preopens = (parse.GetValue(dirs) ?? []).Select(ParseDir).ToList();
             var memoryMiB = parse.GetValue(memory);
@@ -111,6 +114,24 @@ internal static class WasmCommand
         }
 
         return File.ReadAllBytes(path);
+    }
+
+    /// <summary>A module from a file or, when no such file exists and the text is a CID[/path], from the local store (verified).</summary>
+    private static async Task<byte[]> ReadModuleAsync(string pathOrCid, string? home, CancellationToken cancellationToken)
+    {
+        var cidText = pathOrCid.StartsWith("/ipfs/", StringComparison.Ordinal) ? pathOrCid[6..] : pathOrCid;
+        var slash = cidText.IndexOf('/', StringComparison.Ordinal);
+        if (File.Exists(pathOrCid) || !Cid.TryParse(slash < 0 ? cidText : cidText[..slash], out _))
+        {
+            return ReadModule(pathOrCid);
+        }
+
+        using var repo = ContentRepo.Open(home);
+        var exporter = new UnixFsExporter(repo.Blocks);
+        var cid = await exporter.ResolvePathAsync(pathOrCid, cancellationToken);
+        using var buffer = new MemoryStream();
+        await exporter.WriteFileAsync(cid, buffer, cancellationToken);
+        return buffer.ToArray();
     }
 
     private static Command CreateValidate()
