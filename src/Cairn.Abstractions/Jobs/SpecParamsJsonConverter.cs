@@ -70,6 +70,13 @@ public sealed class SpecParamsJsonConverter : JsonConverter<IReadOnlyDictionary<
         }
     }
 
+    /// <summary>
+    /// Writes a spec tree value (null, string, bool, numbers, string-keyed maps, lists) as JSON;
+    /// anything else as its invariant string. The one writer for spec trees, shared by the job
+    /// formatter.
+    /// </summary>
+    public static void WriteValue(Utf8JsonWriter writer, object? value) => WriteValue(writer, value, 0);
+
     private static void WriteValue(Utf8JsonWriter writer, object? value, int depth)
     {
         if (depth > MaxDepth)

@@ -23,7 +23,7 @@ public static class JobSpecFormatter
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
         {
-            Write(writer, JobSpecWriter.ToTree(job));
+            SpecParamsJsonConverter.WriteValue(writer, JobSpecWriter.ToTree(job));
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -37,51 +37,4 @@ public static class JobSpecFormatter
         IEnumerable<object?> list => list.Select(Plain).ToList(),
         _ => value,
     };
-
-    private static void Write(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case int i:
-                writer.WriteNumberValue(i);
-                break;
-            case double d:
-                writer.WriteNumberValue(d);
-                break;
-            case IReadOnlyDictionary<string, object?> map:
-                writer.WriteStartObject();
-                foreach (var (key, item) in map)
-                {
-                    writer.WritePropertyName(key);
-                    Write(writer, item);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case IEnumerable<object?> list:
-                writer.WriteStartArray();
-                foreach (var item in list)
-                {
-                    Write(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                writer.WriteStringValue(value.ToString());
-                break;
-        }
-    }
 }
