@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Cairn.Cli.Commands;
 
 namespace Cairn.Cli;
@@ -18,9 +17,6 @@ internal static class CliApp
         Description = "Print stack traces with errors.",
         Recursive = true,
     };
-
-    public static string Version =>
-        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static RootCommand CreateRootCommand()
     {
