@@ -40,6 +40,7 @@ public sealed class FileBlockStore : IBlockStore
     private readonly ConcurrentQueue<string> _unflushed = new();
     private int _dirty;
     private bool _linkedWrites = NativeLinkedWrite.IsAvailable;
+    private long _linkedWriteCount;
 
     /// <summary>Opens (creating if needed) a block store in <paramref name="root"/> and removes stale temp files.</summary>
     public FileBlockStore(string root, TimeProvider? timeProvider = null)
@@ -179,8 +180,17 @@ public sealed class FileBlockStore : IBlockStore
             _linkedWrites = false;
         }
 
-        return outcome == NativeLinkedWrite.Outcome.Written;
+        if (outcome != NativeLinkedWrite.Outcome.Written)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _linkedWriteCount);
+        return true;
     }
+
+    /// <summary>How many blocks this instance wrote through O_TMPFILE + linkat (the rest went through temp + rename).</summary>
+    internal long LinkedWriteCount => Interlocked.Read(ref _linkedWriteCount);
 
     /// <inheritdoc />
     public ValueTask<bool> DeleteAsync(Cid cid, CancellationToken cancellationToken = default)

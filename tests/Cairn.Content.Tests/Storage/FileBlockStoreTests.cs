@@ -45,6 +45,7 @@ public sealed class FileBlockStoreTests : IDisposable
         if (OperatingSystem.IsLinux())
         {
             Assert.True(NativeLinkedWrite.IsAvailable, "O_TMPFILE + linkat should be available on Linux x64/arm64 with glibc.");
+            Assert.Equal(blocks.Count, store.LinkedWriteCount);
         }
     }
 
@@ -58,8 +59,10 @@ public sealed class FileBlockStoreTests : IDisposable
         var path = store.PathOf(block.Cid);
         await File.WriteAllBytesAsync(path, [1, 2, 3], ct); // a different length: linkat finds the name taken
 
+        var linked = store.LinkedWriteCount;
         await store.PutAsync(block, ct);
         Assert.Equal(block.Bytes, await store.GetAsync(block.Cid, ct));
+        Assert.Equal(linked, store.LinkedWriteCount); // the taken name sent it through temp + rename
     }
 
     [Fact(Timeout = 60_000)]
