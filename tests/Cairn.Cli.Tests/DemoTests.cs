@@ -14,6 +14,10 @@ public class DemoTests
         Assert.Matches(@"added bafybei[a-z2-7]{52} sample\n", result.Stdout);
         Assert.Matches(@"removed \d+ blocks", result.Stdout);
 
+        // The Wasm step counts the restored files: the CSV the demo wrote has a header and 1,000 rows.
+        Assert.Matches(@"\s1001\s+1001\s+\d+ /data/data/numbers\.csv\n", result.Stdout);
+        Assert.Matches("\"fuelUsed\":[1-9][0-9]*", result.Stderr);
+
         // The demo works on its own throw-away homes: the user's home is left alone.
         Assert.Empty(Directory.EnumerateFileSystemEntries(home.Path));
     }

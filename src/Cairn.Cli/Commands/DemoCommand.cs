@@ -21,7 +21,8 @@ internal static class DemoCommand
 
             Runs, and prints, the commands a user would type: add a sample folder, list it, read a
             file by path, export a CAR, import it into a second home, get the folder back and check
-            it is identical, then pins and garbage collection.
+            it is identical, run a WebAssembly program stored by CID over it, then pins and
+            garbage collection.
             """)
         {
             keep,
@@ -71,7 +72,17 @@ internal static class DemoCommand
             var identical = SameTree(sample, restored);
             Say(identical ? "✓ the restored folder is byte-for-byte identical to the original" : "✗ the restored folder differs from the original");
 
-            Heading("8. Pins keep content; gc removes what nothing pins");
+            Heading("8. Compute over the data: store a WebAssembly program by CID and run it on the folder");
+            var module = Path.Combine(work, "wordcount.wasm");
+            WriteDemoModule(module);
+            var moduleCid = (await RunStepAsync(cancellationToken, "add", "-Q", "--pin=false", "--home", homeB, module)).Trim();
+            await RunStepAsync(
+                cancellationToken,
+                "wasm", "run", "--home", homeB, "--dir", restored + ":/data", "--fuel", "100000000", "--output", "json", moduleCid, "--",
+                "/data/README.md", "/data/data/numbers.csv", "/data/notes with spaces.txt");
+            Say("The program ran sandboxed (it sees only /data), metered in fuel: the unit the market bills.");
+
+            Heading("9. Pins keep content; gc removes what nothing pins");
             await RunStepAsync(cancellationToken, "pin", "ls", "--home", homeB);
             await RunStepAsync(cancellationToken, "pin", "rm", "--home", homeB, root);
             await RunStepAsync(cancellationToken, "gc", "--home", homeB);
@@ -91,6 +102,14 @@ internal static class DemoCommand
                 TryDelete(work);
             }
         }
+    }
+
+    private static void WriteDemoModule(string path)
+    {
+        using var resource = typeof(DemoCommand).Assembly.GetManifestResourceStream("wordcount.wasm")
+            ?? throw new CairnException(ErrorCode.Internal, "The demo's wordcount.wasm is missing from this build.");
+        using var file = File.Create(path);
+        resource.CopyTo(file);
     }
 
     private static void WriteSample(string sample)
