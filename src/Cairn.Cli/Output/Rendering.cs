@@ -9,7 +9,7 @@ namespace Cairn.Cli.Output;
 
 /// <summary>
 /// The shared <c>--output json|yaml|table</c> option and the renderers behind it. Commands build a
-/// <see cref="JsonNode"/> once; JSON and YAML print it as is, tables from named columns.
+/// <see cref="JsonNode"/> once; JSON and YAML print it as is, and each command prints its own table.
 /// </summary>
 internal static class Rendering
 {
@@ -58,53 +58,6 @@ internal static class Rendering
             default:
                 return false;
         }
-    }
-
-    /// <summary>Prints rows under column headers, each column as wide as its widest cell.</summary>
-    public static void WriteTable(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
-    {
-        var all = rows.ToList();
-        var widths = headers.Select(h => h.Length).ToArray();
-        foreach (var row in all)
-        {
-            for (var i = 0; i < widths.Length && i < row.Count; i++)
-            {
-                widths[i] = Math.Max(widths[i], row[i].Length);
-            }
-        }
-
-        void Line(IReadOnlyList<string> cells)
-        {
-            var sb = new StringBuilder();
-            for (var i = 0; i < widths.Length; i++)
-            {
-                var cell = i < cells.Count ? cells[i] : string.Empty;
-                sb.Append(i == widths.Length - 1 ? cell : cell.PadRight(widths[i] + 2));
-            }
-
-            output.WriteLine(sb.ToString().TrimEnd());
-        }
-
-        Line(headers.Select(h => h.ToUpperInvariant()).ToList());
-        foreach (var row in all)
-        {
-            Line(row);
-        }
-    }
-
-    /// <summary>Bytes as a short human-readable size (1.5 MiB).</summary>
-    public static string Size(long bytes)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1024 && unit < units.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return unit == 0 ? $"{bytes} B" : value.ToString(value < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " " + units[unit];
     }
 
     private static void WriteYaml(StringBuilder sb, JsonNode? node, int indent, bool inSequence)

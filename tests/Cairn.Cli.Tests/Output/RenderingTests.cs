@@ -35,19 +35,4 @@ public class RenderingTests
             """.ReplaceLineEndings("\n"),
             writer.ToString());
     }
-
-    [Fact]
-    public void Table_AlignsColumnsToTheWidestCell()
-    {
-        var writer = new StringWriter();
-        Rendering.WriteTable(writer, ["cid", "size", "name"], [["bafy1", "10", "a"], ["b", "1000000", "long name"]]);
-        Assert.Equal("CID    SIZE     NAME\nbafy1  10       a\nb      1000000  long name\n", writer.ToString().ReplaceLineEndings("\n"));
-    }
-
-    [Theory]
-    [InlineData(0, "0 B")]
-    [InlineData(1023, "1023 B")]
-    [InlineData(1536, "1.5 KiB")]
-    [InlineData(268435456, "256 MiB")]
-    public void Size_FormatsBinaryUnits(long bytes, string expected) => Assert.Equal(expected, Rendering.Size(bytes));
 }
