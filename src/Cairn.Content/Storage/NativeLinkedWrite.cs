@@ -36,25 +36,20 @@ internal static unsafe class NativeLinkedWrite
     static NativeLinkedWrite()
 #pragma warning restore CA1810
     {
-        if (!OperatingSystem.IsLinux() || OTmpFile == 0)
+        if (OTmpFile == 0)
         {
             return;
         }
 
-        foreach (var name in new[] { "libc.so.6", "libc" })
+        if (Libc.TryGetExport("open", out var open)
+            && Libc.TryGetExport("write", out var write)
+            && Libc.TryGetExport("linkat", out var linkat)
+            && Libc.TryGetExport("close", out var close))
         {
-            if (NativeLibrary.TryLoad(name, out var lib)
-                && NativeLibrary.TryGetExport(lib, "open", out var open)
-                && NativeLibrary.TryGetExport(lib, "write", out var write)
-                && NativeLibrary.TryGetExport(lib, "linkat", out var linkat)
-                && NativeLibrary.TryGetExport(lib, "close", out var close))
-            {
-                Open = (delegate* unmanaged<byte*, int, int, int>)open;
-                Write = (delegate* unmanaged<int, byte*, nint, nint>)write;
-                Linkat = (delegate* unmanaged<int, byte*, int, byte*, int, int>)linkat;
-                Close = (delegate* unmanaged<int, int>)close;
-                return;
-            }
+            Open = (delegate* unmanaged<byte*, int, int, int>)open;
+            Write = (delegate* unmanaged<int, byte*, nint, nint>)write;
+            Linkat = (delegate* unmanaged<int, byte*, int, byte*, int, int>)linkat;
+            Close = (delegate* unmanaged<int, int>)close;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Cairn.Content.Storage;
@@ -38,21 +37,6 @@ internal static unsafe class NativeSync
         }
     }
 
-    private static delegate* unmanaged<int, int> Resolve()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
-        foreach (var name in new[] { "libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc" })
-        {
-            if (NativeLibrary.TryLoad(name, out var library) && NativeLibrary.TryGetExport(library, "syncfs", out var export))
-            {
-                return (delegate* unmanaged<int, int>)export;
-            }
-        }
-
-        return null;
-    }
+    private static delegate* unmanaged<int, int> Resolve() =>
+        Libc.TryGetExport("syncfs", out var export) ? (delegate* unmanaged<int, int>)export : null;
 }
