@@ -1,20 +1,14 @@
+using Cairn.Multiformats;
+
 namespace Cairn.Content.DagPb;
 
 /// <summary>Protobuf wire helpers for writers that size their output first and then fill a span.</summary>
 internal static class ProtoWriter
 {
-    public static int VarintSize(ulong value)
-    {
-        var size = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            size++;
-        }
+    public static int VarintSize(ulong value) => Varint.SizeOf(value);
 
-        return size;
-    }
-
+    // Not Varint.Write: protobuf varints span all 64 bits (a Tsize may exceed 2^63-1), while a
+    // multiformats varint stops at 2^63-1 and Varint.Write enforces that.
     public static int WriteVarint(Span<byte> destination, ulong value)
     {
         var i = 0;
