@@ -14,28 +14,28 @@ public sealed class UnixFsExportInteropTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = cts.Token;
         using var dir = new TempDir();
-        var source = MakeTree(dir.Sub("src"));
-        var bigFile = dir.Sub("big.bin");
+        var source = MakeTree(dir.Combine("src"));
+        var bigFile = dir.Combine("big.bin");
         UnixFsOracle.WriteRandomFile(bigFile, (200L * 65536) + 3, 42);
         var cases = new List<JsonObject>();
         foreach (var config in new[] { "v1", "v0", "v1-dagpb" })
         {
-            cases.Add(new JsonObject { ["op"] = "import", ["id"] = "dir-" + config, ["kind"] = "dir", ["path"] = source, ["options"] = UnixFsOracle.Options(config), ["dump"] = dir.Sub("blocks-dir-" + config) });
+            cases.Add(new JsonObject { ["op"] = "import", ["id"] = "dir-" + config, ["kind"] = "dir", ["path"] = source, ["options"] = UnixFsOracle.Options(config), ["dump"] = dir.Combine("blocks-dir-" + config) });
             var fileOptions = UnixFsOracle.Options(config);
             fileOptions["chunkSize"] = 65536;
-            cases.Add(new JsonObject { ["op"] = "import", ["id"] = "file-" + config, ["kind"] = "file", ["path"] = bigFile, ["options"] = fileOptions, ["dump"] = dir.Sub("blocks-file-" + config) });
+            cases.Add(new JsonObject { ["op"] = "import", ["id"] = "file-" + config, ["kind"] = "file", ["path"] = bigFile, ["options"] = fileOptions, ["dump"] = dir.Combine("blocks-file-" + config) });
         }
 
         var theirs = await UnixFsOracle.RunAsync(cases, ct);
         foreach (var config in new[] { "v1", "v0", "v1-dagpb" })
         {
-            var store = await LoadBlocksAsync(dir.Sub("blocks-dir-" + config), ct);
+            var store = await LoadBlocksAsync(dir.Combine("blocks-dir-" + config), ct);
             var exporter = new UnixFsExporter(store);
-            var output = dir.Sub("out-dir-" + config);
+            var output = dir.Combine("out-dir-" + config);
             await exporter.ExportAsync(Cid.Parse(theirs["dir-" + config]["root"]!.GetValue<string>()), output, ct);
             AssertSameTree(source, output);
 
-            var fileStore = await LoadBlocksAsync(dir.Sub("blocks-file-" + config), ct);
+            var fileStore = await LoadBlocksAsync(dir.Combine("blocks-file-" + config), ct);
             using var content = new MemoryStream();
             await new UnixFsExporter(fileStore).WriteFileAsync(Cid.Parse(theirs["file-" + config]["root"]!.GetValue<string>()), content, ct);
             Assert.Equal(File.ReadAllBytes(bigFile), content.ToArray());
@@ -48,27 +48,27 @@ public sealed class UnixFsExportInteropTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = cts.Token;
         using var dir = new TempDir();
-        var source = MakeTree(dir.Sub("src"));
+        var source = MakeTree(dir.Combine("src"));
         var cases = new List<JsonObject>();
         foreach (var config in new[] { "v1", "v0", "v1-dagpb" })
         {
             var store = new MemoryBlockStore();
             var root = await new UnixFsImporter(store, UnixFsOracle.ImportOptions(config)).ImportPathAsync(source, true, null, null, ct);
-            var blocks = dir.Sub("ours-" + config);
+            var blocks = dir.Combine("ours-" + config);
             Directory.CreateDirectory(blocks);
             await foreach (var cid in store.ListAsync(ct))
             {
                 await File.WriteAllBytesAsync(Path.Combine(blocks, cid.ToString()), (await store.GetAsync(cid, ct))!, ct);
             }
 
-            cases.Add(new JsonObject { ["op"] = "export", ["id"] = config, ["blocksDir"] = blocks, ["root"] = root.Cid.ToString(), ["out"] = dir.Sub("js-out-" + config) });
+            cases.Add(new JsonObject { ["op"] = "export", ["id"] = config, ["blocksDir"] = blocks, ["root"] = root.Cid.ToString(), ["out"] = dir.Combine("js-out-" + config) });
         }
 
         var theirs = await UnixFsOracle.RunAsync(cases, ct);
         foreach (var config in new[] { "v1", "v0", "v1-dagpb" })
         {
             Assert.Equal("directory", theirs[config]["type"]!.GetValue<string>());
-            AssertSameTree(source, dir.Sub("js-out-" + config));
+            AssertSameTree(source, dir.Combine("js-out-" + config));
         }
     }
 

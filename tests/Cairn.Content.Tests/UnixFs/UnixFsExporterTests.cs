@@ -24,11 +24,11 @@ public sealed class UnixFsExporterTests
         var store = new MemoryBlockStore();
         var file = await PutAsync(store, Multicodec.Raw, Encoding.UTF8.GetBytes("pwned"));
         var root = await PutDirAsync(store, [new PBLink(file, name, 5)]);
-        var output = dir.Sub("out");
+        var output = dir.Combine("out");
         var e = await Assert.ThrowsAsync<CairnException>(() => new UnixFsExporter(store).ExportAsync(root, output, CancellationToken.None));
         Assert.Equal(ErrorCode.InvalidInput, e.Code);
         Assert.Contains(root.ToString(), e.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(dir.Sub("evil")));
+        Assert.False(File.Exists(dir.Combine("evil")));
         Assert.Empty(Directory.EnumerateFiles(dir.Path, "*", SearchOption.AllDirectories));
     }
 
@@ -40,7 +40,7 @@ public sealed class UnixFsExporterTests
         var a = await PutAsync(store, Multicodec.Raw, [1]);
         var b = await PutAsync(store, Multicodec.Raw, [2]);
         var root = await PutDirAsync(store, [new PBLink(a, "x", 1), new PBLink(b, "x", 1)]);
-        var e = await Assert.ThrowsAsync<CairnException>(() => new UnixFsExporter(store).ExportAsync(root, dir.Sub("out"), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<CairnException>(() => new UnixFsExporter(store).ExportAsync(root, dir.Combine("out"), CancellationToken.None));
         Assert.Contains("two entries named 'x'", e.Message, StringComparison.Ordinal);
     }
 
@@ -63,7 +63,7 @@ public sealed class UnixFsExporterTests
         // "dot" points at the output folder itself: lexically "dot/.." is inside, really it is the parent.
         var dot = await PutAsync(store, Multicodec.DagPb, DagPbCodec.Encode(new PBNode([], new UnixFsData { Type = UnixFsType.Symlink, Data = Encoding.UTF8.GetBytes(".") }.Encode())));
         var root = await PutDirAsync(store, [new PBLink(dot, "dot", 5), new PBLink(file, "file", 3), new PBLink(link, "link", 10)]);
-        var output = dir.Sub("out");
+        var output = dir.Combine("out");
         var export = new UnixFsExporter(store).ExportAsync(root, output, CancellationToken.None);
         if (allowed)
         {
@@ -92,7 +92,7 @@ public sealed class UnixFsExporterTests
             () => exporter.WriteFileAsync(shard, Stream.Null, CancellationToken.None),
             async () => { await foreach (var _ in exporter.ListAsync(shard, CancellationToken.None)) { } },
             () => exporter.ResolvePathAsync(shard + "/file", CancellationToken.None),
-            () => exporter.ExportAsync(shard, dir.Sub("out"), CancellationToken.None),
+            () => exporter.ExportAsync(shard, dir.Combine("out"), CancellationToken.None),
         })
         {
             var e = await Assert.ThrowsAsync<CairnException>(action);
@@ -118,7 +118,7 @@ public sealed class UnixFsExporterTests
     public async Task WriteFile_CorruptedBlockOnDisk_IsIntegrityViolationNamingTheCid()
     {
         using var dir = new TempDir();
-        var store = new FileBlockStore(dir.Sub("blocks"));
+        var store = new FileBlockStore(dir.Combine("blocks"));
         var data = new byte[3000];
         new Random(1).NextBytes(data);
         var root = await new UnixFsImporter(store, new ImportOptions { ChunkSize = 1000 }).ImportFileAsync(new MemoryStream(data), null, null, CancellationToken.None);
@@ -158,7 +158,7 @@ public sealed class UnixFsExporterTests
     public async Task ResolveAndList_ImportedTree_FindEntries()
     {
         using var dir = new TempDir();
-        var source = UnixFsExportInteropTests.MakeTree(dir.Sub("src"));
+        var source = UnixFsExportInteropTests.MakeTree(dir.Combine("src"));
         var store = new MemoryBlockStore();
         var root = await new UnixFsImporter(store, new ImportOptions()).ImportPathAsync(source, true, null, null, CancellationToken.None);
         var exporter = new UnixFsExporter(store);

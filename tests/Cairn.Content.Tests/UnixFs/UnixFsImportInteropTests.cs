@@ -24,7 +24,7 @@ public sealed class UnixFsImportInteropTests
         var ours = new Dictionary<string, (string Root, string[] Cids)>();
         for (var i = 0; i < sizes.Length; i++)
         {
-            var path = dir.Sub($"f{i}");
+            var path = dir.Combine($"f{i}");
             UnixFsOracle.WriteRandomFile(path, sizes[i], i);
             foreach (var config in Configs)
             {
@@ -54,7 +54,7 @@ public sealed class UnixFsImportInteropTests
         var ours = new Dictionary<string, (string Root, string[] Cids)>();
         foreach (var (length, chunk, fanout) in new[] { (10_000L, 100, 3), (8_100L, 100, 3), (2_701L, 100, 3), (900L, 100, 3), (401L, 100, 2), (12_345L, 7, 11) })
         {
-            var path = dir.Sub($"f{length}-{chunk}-{fanout}");
+            var path = dir.Combine($"f{length}-{chunk}-{fanout}");
             UnixFsOracle.WriteRandomFile(path, length, (int)length);
             foreach (var config in Configs)
             {
@@ -81,7 +81,7 @@ public sealed class UnixFsImportInteropTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(9));
         var ct = cts.Token;
         using var dir = new TempDir();
-        var root = dir.Sub("tree root");
+        var root = dir.Combine("tree root");
         Directory.CreateDirectory(Path.Combine(root, "sub", "deeper", "deepest"));
         Directory.CreateDirectory(Path.Combine(root, "empty dir"));
         Directory.CreateDirectory(Path.Combine(root, "sub", "empty"));

@@ -13,13 +13,13 @@ public sealed class UnixFsShardingTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var dir = new TempDir();
-        var source = UnixFsExportInteropTests.MakeTree(dir.Sub("src"));
+        var source = UnixFsExportInteropTests.MakeTree(dir.Combine("src"));
         var options = new JsonObject { ["shardSplitThresholdBytes"] = 1 };
-        var theirs = await UnixFsOracle.RunAsync([new JsonObject { ["op"] = "import", ["id"] = "s", ["kind"] = "dir", ["path"] = source, ["options"] = options, ["dump"] = dir.Sub("blocks") }], cts.Token);
-        var store = await UnixFsExportInteropTests.LoadBlocksAsync(dir.Sub("blocks"), cts.Token);
+        var theirs = await UnixFsOracle.RunAsync([new JsonObject { ["op"] = "import", ["id"] = "s", ["kind"] = "dir", ["path"] = source, ["options"] = options, ["dump"] = dir.Combine("blocks") }], cts.Token);
+        var store = await UnixFsExportInteropTests.LoadBlocksAsync(dir.Combine("blocks"), cts.Token);
         var root = Cid.Parse(theirs["s"]["root"]!.GetValue<string>());
         var exporter = new UnixFsExporter(store);
-        var e = await Assert.ThrowsAsync<CairnException>(() => exporter.ExportAsync(root, dir.Sub("out"), cts.Token));
+        var e = await Assert.ThrowsAsync<CairnException>(() => exporter.ExportAsync(root, dir.Combine("out"), cts.Token));
         Assert.Equal(ErrorCode.Unsupported, e.Code);
         Assert.Contains(root.ToString(), e.Message, StringComparison.Ordinal);
         var e2 = await Assert.ThrowsAsync<CairnException>(() => exporter.ResolvePathAsync(root + "/README", cts.Token));
@@ -30,7 +30,7 @@ public sealed class UnixFsShardingTests
     public async Task Import_DirectoryPastShardThreshold_IsUnsupportedRatherThanDifferent()
     {
         using var dir = new TempDir();
-        var big = dir.Sub("big");
+        var big = dir.Combine("big");
         Directory.CreateDirectory(big);
         for (var i = 0; i < 1200; i++)
         {

@@ -19,7 +19,7 @@ public sealed class CrashTests : IDisposable
     public async Task KillDuringAppends_RestartVerifies_NoAcknowledgedTransactionLost()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(170));
-        var db = _dir.File("ledger.db");
+        var db = _dir.Combine("ledger.db");
         using var producer = LedgerKey.Generate();
         using var alice = LedgerKey.Generate();
         using var bob = LedgerKey.Generate();

@@ -15,7 +15,7 @@ public sealed class EmbeddedLedgerTests : IDisposable
         _dir.Dispose();
     }
 
-    private string DbPath => _dir.File("ledger.db");
+    private string DbPath => _dir.Combine("ledger.db");
 
     private EmbeddedLedger Open() => EmbeddedLedger.Open(DbPath, _p.Producer, _p.Genesis);
 

@@ -20,7 +20,7 @@ public sealed class ForgedChainTests : IDisposable
         _dir.Dispose();
     }
 
-    private string DbPath => _dir.File("ledger.db");
+    private string DbPath => _dir.Combine("ledger.db");
 
     private async Task<LedgerHead> GenesisAsync()
     {

@@ -34,7 +34,7 @@ public sealed class InteropTests : IDisposable
     public async Task Block_ReferenceDecoderReencodesIdentically_SameCid()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
-        var db = _dir.File("ledger.db");
+        var db = _dir.Combine("ledger.db");
         await using (var ledger = EmbeddedLedger.Open(db, _p.Producer, _p.Genesis))
         {
             await ledger.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 3L))), cts.Token);

@@ -20,7 +20,7 @@ public sealed class MarketTransactionsTests : IDisposable
     public async Task Builders_OfferDealSubscriptionSettle_CommitAndVerify()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
-        var db = _dir.File("ledger.db");
+        var db = _dir.Combine("ledger.db");
         string alice = _p.Alice.Did.Text, provider = _p.Provider.Did.Text, orchestrator = _p.Orchestrator.Did.Text;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await using (var ledger = EmbeddedLedger.Open(db, _p.Producer, _p.Genesis))

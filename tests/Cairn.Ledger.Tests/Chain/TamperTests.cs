@@ -17,7 +17,7 @@ public sealed class TamperTests : IDisposable
         _dir.Dispose();
     }
 
-    private string DbPath => _dir.File("ledger.db");
+    private string DbPath => _dir.Combine("ledger.db");
 
     /// <summary>Five blocks of four transfers each (heights 1–5) after genesis.</summary>
     private async Task BuildAsync(CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ public sealed class EmbeddedLedgerConformanceTests : LedgerConformanceTests
     private readonly TempDir _dir = new();
 
     protected override Task<ILedger> CreateAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<ILedger>(EmbeddedLedger.Open(_dir.File("ledger.db"), Parties.Producer, Parties.Genesis));
+        Task.FromResult<ILedger>(EmbeddedLedger.Open(_dir.Combine("ledger.db"), Parties.Producer, Parties.Genesis));
 
     protected override async ValueTask ReleaseAsync(ILedger ledger)
     {

@@ -40,7 +40,7 @@ internal sealed class OrchestratorHarness : IAsyncDisposable
     {
         var dir = new TempDir();
         var clock = new ManualTimeProvider();
-        var store = await SqliteJobStore.OpenAsync(dir.File("jobs.db"), clock, TestContext.Token);
+        var store = await SqliteJobStore.OpenAsync(dir.Combine("jobs.db"), clock, TestContext.Token);
         return new OrchestratorHarness(dir, clock, store, options ?? new SchedulerOptions());
     }
 

@@ -14,7 +14,7 @@ public sealed class ProcessCrashTests : IDisposable
     [Fact(Timeout = 120_000)]
     public async Task KilledWriter_LeavesAStoreWhoseStatesMatchTheirHistory()
     {
-        var db = _dir.File("jobs.db");
+        var db = _dir.Combine("jobs.db");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(typeof(CrashWriter).Assembly.Location);
         psi.ArgumentList.Add("crash-writer");

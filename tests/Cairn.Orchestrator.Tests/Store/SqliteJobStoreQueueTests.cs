@@ -20,7 +20,7 @@ public sealed class SqliteJobStoreQueueTests : JobStoreQueueConformance, IDispos
 
     protected override async Task<IJobStore> OpenAsync()
     {
-        var store = await SqliteJobStore.OpenAsync(_dir.File("jobs.db"), Clock, TestContext.Token);
+        var store = await SqliteJobStore.OpenAsync(_dir.Combine("jobs.db"), Clock, TestContext.Token);
         _opened.Add(store);
         return store;
     }

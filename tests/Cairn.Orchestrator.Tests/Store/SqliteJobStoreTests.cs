@@ -14,7 +14,7 @@ public sealed class SqliteJobStoreTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private Task<SqliteJobStore> OpenAsync() => SqliteJobStore.OpenAsync(_dir.File("jobs.db"), _clock, TestContext.Token);
+    private Task<SqliteJobStore> OpenAsync() => SqliteJobStore.OpenAsync(_dir.Combine("jobs.db"), _clock, TestContext.Token);
 
     private static EvaluationRecord Evaluation(JobId job, int priority = 0, DateTimeOffset? waitUntil = null) => new()
     {
@@ -37,7 +37,7 @@ public sealed class SqliteJobStoreTests : IDisposable
 
     private async Task<long> ScalarAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={_dir.File("jobs.db")}");
+        await using var connection = new SqliteConnection($"Data Source={_dir.Combine("jobs.db")}");
         await connection.OpenAsync(TestContext.Token);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -74,13 +74,13 @@ public sealed class SqliteJobStoreTests : IDisposable
     public async Task Open_WithALaterMigration_UpgradesAndKeepsData()
     {
         var job = TestJobs.Noop();
-        using (var v1 = await SqliteJobStore.OpenAsync(_dir.File("jobs.db"), _clock, JobStoreSchema.Migrations, TestContext.Token))
+        using (var v1 = await SqliteJobStore.OpenAsync(_dir.Combine("jobs.db"), _clock, JobStoreSchema.Migrations, TestContext.Token))
         {
             await v1.CreateJobAsync(job, null, "client", TestContext.Token);
         }
 
         JobStoreMigration[] upgraded = [.. JobStoreSchema.Migrations, new(JobStoreSchema.Migrations.Count + 1, "test: job tags", "CREATE TABLE job_tags (job_id TEXT NOT NULL REFERENCES jobs (id), tag TEXT NOT NULL)")];
-        using var v2 = await SqliteJobStore.OpenAsync(_dir.File("jobs.db"), _clock, upgraded, TestContext.Token);
+        using var v2 = await SqliteJobStore.OpenAsync(_dir.Combine("jobs.db"), _clock, upgraded, TestContext.Token);
 
         Assert.Equal(upgraded.Length, await v2.GetSchemaVersionAsync(TestContext.Token));
         Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM job_tags"));
@@ -95,7 +95,7 @@ public sealed class SqliteJobStoreTests : IDisposable
         }
 
         JobStoreMigration[] broken = [.. JobStoreSchema.Migrations, new(JobStoreSchema.Migrations.Count + 1, "test: broken", "CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table")];
-        await Assert.ThrowsAsync<SqliteException>(() => SqliteJobStore.OpenAsync(_dir.File("jobs.db"), _clock, broken, TestContext.Token));
+        await Assert.ThrowsAsync<SqliteException>(() => SqliteJobStore.OpenAsync(_dir.Combine("jobs.db"), _clock, broken, TestContext.Token));
 
         Assert.Equal(JobStoreSchema.Migrations.Count, await ScalarAsync("SELECT MAX(version) FROM schema_version"));
         Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'"));
@@ -105,7 +105,7 @@ public sealed class SqliteJobStoreTests : IDisposable
     public async Task Open_DatabaseFromANewerBuild_IsUnsupported()
     {
         JobStoreMigration[] newer = [.. JobStoreSchema.Migrations, new(JobStoreSchema.Migrations.Count + 1, "future", "CREATE TABLE future (x INTEGER)")];
-        using (await SqliteJobStore.OpenAsync(_dir.File("jobs.db"), _clock, newer, TestContext.Token))
+        using (await SqliteJobStore.OpenAsync(_dir.Combine("jobs.db"), _clock, newer, TestContext.Token))
         {
         }
 
@@ -120,7 +120,7 @@ public sealed class SqliteJobStoreTests : IDisposable
     {
         JobStoreMigration[] gap = [.. JobStoreSchema.Migrations, new(JobStoreSchema.Migrations.Count + 2, "gap", "SELECT 1")];
 
-        var e = await Assert.ThrowsAsync<CairnException>(() => SqliteJobStore.OpenAsync(_dir.File("jobs.db"), _clock, gap, TestContext.Token));
+        var e = await Assert.ThrowsAsync<CairnException>(() => SqliteJobStore.OpenAsync(_dir.Combine("jobs.db"), _clock, gap, TestContext.Token));
 
         Assert.Equal(ErrorCode.Internal, e.Code);
     }
