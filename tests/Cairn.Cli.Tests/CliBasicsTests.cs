@@ -58,4 +58,19 @@ public class CliBasicsTests
         var result = await CliRunner.RunAsync(["frobnicate"], TestContext.Current);
         Assert.Equal(2, result.ExitCode);
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task CidConvert_ToBase58Btc_ParsesBackToTheSameCid()
+    {
+        var v1 = "bafybeiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354";
+        var z = await CliRunner.RunAsync(["cid", "convert", "--base", "base58btc", v1], TestContext.Current);
+        Assert.Equal(0, z.ExitCode);
+        Assert.StartsWith("z", z.Stdout, StringComparison.Ordinal);
+        var back = await CliRunner.RunAsync(["cid", "convert", z.Stdout.Trim()], TestContext.Current);
+        Assert.Equal(v1, back.Stdout.Trim());
+
+        var bad = await CliRunner.RunAsync(["cid", "convert", "--base", "base64", v1], TestContext.Current);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("Hint: Use base32, base32upper, base58btc or base16.", bad.Stderr, StringComparison.Ordinal);
+    }
 }

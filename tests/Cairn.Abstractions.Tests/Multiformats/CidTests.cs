@@ -36,4 +36,27 @@ public class CidTests
         Assert.Contains(reason, e.Message);
         Assert.NotNull(e.Hint);
     }
+
+    [Theory]
+    [InlineData(MultibaseEncoding.Base32Lower, 'b')]
+    [InlineData(MultibaseEncoding.Base32Upper, 'B')]
+    [InlineData(MultibaseEncoding.Base58Btc, 'z')]
+    [InlineData(MultibaseEncoding.Base16Lower, 'f')]
+    public void Parse_V1InEveryMultibase_IsTheSameCid(MultibaseEncoding encoding, char prefix)
+    {
+        var cid = Cid.Compute(1, Multicodec.DagCbor, "multibase"u8);
+        var text = cid.ToString(encoding);
+        Assert.Equal(prefix, text[0]);
+        Assert.Equal(cid, Cid.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("f01711220abc", "odd number")]
+    [InlineData("f01711220zz", "base16")]
+    public void Parse_BadBase16_ThrowsWithReason(string text, string reason)
+    {
+        var e = Assert.Throws<CairnException>(() => Cid.Parse(text));
+        Assert.Equal(ErrorCode.InvalidInput, e.Code);
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
 }
