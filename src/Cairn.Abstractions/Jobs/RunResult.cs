@@ -1,3 +1,5 @@
+using Cairn.Market;
+
 namespace Cairn.Jobs;
 
 /// <summary>What a finished execution produced, as reported by its compute node.</summary>
@@ -21,6 +23,9 @@ public sealed record RunResult
     /// <summary>CID of the node's signed receipt, if any.</summary>
     public string? ReceiptCid { get; init; }
 
-    /// <summary>Metered usage in the node's pricing unit (Wasm fuel, CPU-milliseconds...).</summary>
-    public long Usage { get; init; }
+    /// <summary>Metered usage (Wasm fuel, CPU-milliseconds, GB-milliseconds).</summary>
+    public Usage Usage { get; init; } = new(0, 0, 0);
+
+    /// <summary>The node's signed usage report for the execution's deal (null without a deal).</summary>
+    public SignedUsageReport? UsageReport { get; init; }
 }

@@ -105,7 +105,7 @@ internal sealed class FakeComputeNode : IComputeNode
     public Task CompleteAsync(ExecutionId id, CancellationToken cancellationToken = default)
     {
         Running.TryRemove(id, out _);
-        return ReportAsync(id, ExecutionState.Completed, new RunResult { ExitCode = 0, Usage = 100 }, cancellationToken: cancellationToken);
+        return ReportAsync(id, ExecutionState.Completed, new RunResult { ExitCode = 0, Usage = new Cairn.Market.Usage(100, 0, 0) }, cancellationToken: cancellationToken);
     }
 
     public Task FailAsync(ExecutionId id, string message, CancellationToken cancellationToken = default)

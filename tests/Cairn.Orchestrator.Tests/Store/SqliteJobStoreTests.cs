@@ -188,14 +188,14 @@ public sealed class SqliteJobStoreTests : IDisposable
         await store.UpdateExecutionAsync(execution.Id, new ExecutionUpdate { State = ExecutionState.BidAccepted, BidPrice = 7, DesiredState = ExecutionDesiredState.Running }, "scheduler", TestContext.Token);
         _clock.Advance(TimeSpan.FromSeconds(3));
         await store.UpdateExecutionAsync(execution.Id, new ExecutionUpdate { State = ExecutionState.Running }, "node:n-1", TestContext.Token);
-        var result = new RunResult { ExitCode = 0, Usage = 1234, Outputs = new Dictionary<string, string> { ["outputs"] = "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e" } };
+        var result = new RunResult { ExitCode = 0, Usage = new Cairn.Market.Usage(1234, 0, 0), Outputs = new Dictionary<string, string> { ["outputs"] = "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e" } };
         await store.UpdateExecutionAsync(execution.Id, new ExecutionUpdate { State = ExecutionState.Completed, Result = result }, "node:n-1", TestContext.Token);
 
         var loaded = await store.GetExecutionAsync(execution.Id, TestContext.Token);
         Assert.NotNull(loaded);
         Assert.Equal(ExecutionState.Completed, loaded.State);
         Assert.Equal(7, loaded.BidPrice);
-        Assert.Equal(1234, loaded.Result?.Usage);
+        Assert.Equal(1234, loaded.Result?.Usage.Fuel);
         Assert.Equal(result.Outputs["outputs"], loaded.Result?.Outputs["outputs"]);
         Assert.Equal(_clock.GetUtcNow(), loaded.StartedAt);
         var history = (await store.GetHistoryAsync(job.Id, TestContext.Token)).Where(h => h.Kind == HistoryKind.Execution).ToList();

@@ -8,4 +8,7 @@ public sealed record BidAcceptedRequest
 
     /// <summary>The job (repeated so the node needs no memory of the bid).</summary>
     public required Job Job { get; init; }
+
+    /// <summary>The deal it runs under, when the market is on (the node signs its usage report for it).</summary>
+    public DealTerms? Deal { get; init; }
 }
