@@ -23,4 +23,10 @@ public sealed record NodeInfo
 
     /// <summary>Its unit price (ledger's smallest unit per unit of metered usage), from its offer.</summary>
     public long Price { get; init; }
+
+    /// <summary>The node's ledger account (its did:key): the provider named in its deals.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>The id of the node's active offer on the ledger.</summary>
+    public string? OfferId { get; init; }
 }

@@ -11,4 +11,11 @@ public sealed record Payment
 
     /// <summary>The highest unit price the client accepts; nodes asking more are not chosen.</summary>
     public long MaxPrice { get; init; }
+
+    /// <summary>
+    /// Who pays (a did:key). Set by the node from the submitting client (the spec may name it);
+    /// null means the node's default client account. The orchestrator may only lock what this
+    /// account approved for it on the ledger.
+    /// </summary>
+    public string? Client { get; init; }
 }
