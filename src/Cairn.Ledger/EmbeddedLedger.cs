@@ -49,6 +49,9 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
     /// <summary>The genesis block's CID: the chain's identity.</summary>
     public Cid Genesis { get; }
 
+    /// <inheritdoc/>
+    public Cid Chain => Genesis;
+
     /// <summary>The genesis configuration.</summary>
     public GenesisConfig GenesisConfig => _state.Genesis;
 
