@@ -9,6 +9,14 @@ using Cairn.Market;
 // Ledger throughput, measured against the raw P-256 verification rate of this machine in the
 // same run (the floor under both numbers: every appended or replayed transaction is verified once).
 //   dotnet run -c Release --project bench/Cairn.Ledger.Bench -- [--txs N] [--accounts N]
+if (StringArg("--replay") is { } replayPath)
+{
+    // Replay-verify an existing ledger file only (e.g. one kept with --keep), against the raw
+    // verify rate of its own signatures measured around it: quick to repeat while tuning.
+    ReplayOnly(replayPath, Arg("--rounds", 3));
+    return;
+}
+
 var txCount = Arg("--txs", 60_000);
 var accountCount = Arg("--accounts", 2_000);
 var cores = Environment.ProcessorCount;
@@ -134,9 +142,11 @@ try
     // is measured again just before and after, since other load on the machine drifts.
     var rawBefore = RawAll();
     var importsBefore = SignatureVerifier.Imports;
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     sw.Restart();
     var report = EmbeddedLedger.Verify(path, CancellationToken.None);
     var verifyRate = report.Transactions / sw.Elapsed.TotalSeconds;
+    var verifyCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / report.Transactions;
     if (!report.Ok || report.Transactions != txCount)
     {
         throw new InvalidOperationException($"verify failed: {report.Reason}");
@@ -146,6 +156,7 @@ try
     var rawAfter = RawAll();
     var rawAround = (rawBefore + rawAfter) / 2;
     Console.WriteLine($"replay-verify (hashes, signatures, rules, state roots): {verifyRate,10:N0} tx/s  (raw verify on {cores} cores around it: {rawBefore:N0} and {rawAfter:N0} /s)");
+    Console.WriteLine($"  CPU time per replayed transaction: {verifyCpu:F1} µs (a raw verify on 1 thread takes {1e6 / rawOne:F1} µs of wall time)");
 
     if (args.Contains("--phases"))
     {
@@ -167,6 +178,12 @@ try
 finally
 {
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    if (StringArg("--keep") is { } keep)
+    {
+        File.Copy(path, keep, overwrite: true);
+        Console.WriteLine($"kept the ledger as {keep} (replay it alone with --replay {keep})");
+    }
+
     Directory.Delete(dir, recursive: true);
     foreach (var k in pubKeys.Concat(workerKeys.SelectMany(w => w)))
     {
@@ -221,6 +238,87 @@ static void Phases(string path)
 
     Console.WriteLine($"  phase apply:            {rows.Count / apply,12:N0} tx/s");
     Console.WriteLine($"  phase state root:       {rows.Count / root,12:N0} tx/s");
+}
+
+// Replay-verify of an existing file, between two all-core raw verify measurements over its own
+// transactions; reports wall rate, the ratio and the CPU time per transaction.
+static void ReplayOnly(string path, int rounds)
+{
+    var cores = Environment.ProcessorCount;
+    List<(byte[] Digest, byte[] Sig)> sample = [];
+    var senders = new List<int>();
+    var keyOf = new Dictionary<string, int>(StringComparer.Ordinal);
+    var keyList = new List<(byte[] X, byte[] Y)>();
+    using (var store = Cairn.Ledger.Storage.LedgerStore.Open(path, readOnly: true))
+    {
+        foreach (var row in store.Transactions().Take(20_000))
+        {
+            var tx = TransactionCodec.Decode(row.Data, out var signing);
+            if (!keyOf.TryGetValue(tx.Body.From, out var k))
+            {
+                var did = DidKey.Parse(tx.Body.From);
+                k = keyOf[tx.Body.From] = keyList.Count;
+                keyList.Add((did.X, did.Y));
+            }
+
+            sample.Add((SHA256.HashData(signing), tx.Signature.ToArray()));
+            senders.Add(k);
+        }
+    }
+
+    var workerKeys = Enumerable.Range(0, cores).Select(_ => keyList.Select(k => ECDsa.Create(P256.PublicParameters(k.X, k.Y))).ToArray()).ToArray();
+    double RawAll()
+    {
+        var watch = Stopwatch.StartNew();
+        Parallel.For(0, cores, new ParallelOptions { MaxDegreeOfParallelism = cores }, w =>
+        {
+            for (var i = w; i < sample.Count; i += cores)
+            {
+                if (!workerKeys[w][senders[i]].VerifyHash(sample[i].Digest, sample[i].Sig, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+                {
+                    throw new InvalidOperationException("baseline verify failed");
+                }
+            }
+        });
+        return sample.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    double RawCpu()
+    {
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        for (var i = 0; i < Math.Min(5000, sample.Count); i++)
+        {
+            workerKeys[0][senders[i]].VerifyHash(sample[i].Digest, sample[i].Sig, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+
+        return (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMicroseconds / Math.Min(5000, sample.Count);
+    }
+
+    Console.WriteLine($"replay-verify of {path}, {cores} cores");
+    EmbeddedLedger.Verify(path, CancellationToken.None); // warm-up (JIT, key pool, page cache)
+    for (var r = 0; r < rounds; r++)
+    {
+        var rawCpu = RawCpu();
+        var before = RawAll();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var report = EmbeddedLedger.Verify(path, CancellationToken.None);
+        var rate = report.Transactions / watch.Elapsed.TotalSeconds;
+        var cpuPerTx = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / report.Transactions;
+        var after = RawAll();
+        if (!report.Ok)
+        {
+            throw new InvalidOperationException($"verify failed: {report.Reason}");
+        }
+
+        Console.WriteLine($"round {r + 1}: replay-verify {rate,8:N0} tx/s, raw verify on {cores} cores {before:N0} / {after:N0} /s, ratio {rate / ((before + after) / 2):F2}; CPU {cpuPerTx:F1} µs/tx vs {rawCpu:F1} µs per raw verify (ratio {cpuPerTx / rawCpu:F2})");
+    }
+}
+
+string? StringArg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 int Arg(string name, int fallback)
