@@ -13,6 +13,11 @@ if (StringArg("--replay") is { } replayPath)
 {
     // Replay-verify an existing ledger file only (e.g. one kept with --keep), against the raw
     // verify rate of its own signatures measured around it: quick to repeat while tuning.
+    if (args.Contains("--phases"))
+    {
+        Phases(replayPath);
+    }
+
     ReplayOnly(replayPath, Arg("--rounds", 3));
     return;
 }
@@ -214,6 +219,32 @@ static void Phases(string path)
     sw.Restart();
     var decoded = rows.Select(r => TransactionCodec.Decode(r.Data, out _)).ToList();
     Console.WriteLine($"  phase decode:           {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    var verifySample = Math.Min(rows.Count, 5000);
+    var signingBytes = rows.Take(verifySample).Select(r =>
+    {
+        TransactionCodec.Decode(r.Data, out var b);
+        return b;
+    }).ToList();
+    SignatureVerifier.Verify(decoded[0].Body.From, signingBytes[0], decoded[0].Signature.Span);
+    sw.Restart();
+    for (var i = 0; i < verifySample; i++)
+    {
+        SignatureVerifier.Verify(decoded[i].Body.From, signingBytes[i], decoded[i].Signature.Span);
+    }
+
+    Console.WriteLine($"  phase verify ({(SignatureVerifier.UsesNativeOpenSsl ? "libcrypto" : "ECDsa")}):  {verifySample / sw.Elapsed.TotalSeconds,12:N0} tx/s");
+    var managed = decoded.Take(verifySample).Select(d => d.Body.From).Distinct().ToDictionary(f => f, f =>
+    {
+        var did = DidKey.Parse(f);
+        return ECDsa.Create(P256.PublicParameters(did.X, did.Y));
+    });
+    sw.Restart();
+    for (var i = 0; i < verifySample; i++)
+    {
+        managed[decoded[i].Body.From].VerifyData(signingBytes[i], decoded[i].Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    Console.WriteLine($"  phase verify (ECDsa):   {verifySample / sw.Elapsed.TotalSeconds,12:N0} tx/s");
     sw.Restart();
     var blockObjs = blocks.Select(b => BlockCodec.Decode(b.Data)).ToList();
     Console.WriteLine($"  phase block decode:     {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
