@@ -19,7 +19,7 @@ public static class SignatureVerifier
 {
     private const int PoolLimit = 50_000;
 
-    private static readonly ConcurrentDictionary<string, ConcurrentBag<PublicKey>> Pool = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Signer> Pool = new(StringComparer.Ordinal);
     private static long s_imports;
 
     /// <summary>How many public keys were imported so far (for the benchmark).</summary>
@@ -39,7 +39,7 @@ public static class SignatureVerifier
     /// <summary>Like <see cref="Verify"/> but over a precomputed SHA-256 digest.</summary>
     public static bool VerifyDigest(string signer, ReadOnlySpan<byte> sha256, ReadOnlySpan<byte> signature)
     {
-        if (signature.Length != P256.SignatureLength || sha256.Length != 32 || !P256.IsLowS(signature) || !TryRent(signer, out var bag, out var key))
+        if (signature.Length != P256.SignatureLength || sha256.Length != 32 || !P256.IsLowS(signature) || !TryRent(signer, out var entry, out var key))
         {
             return false;
         }
@@ -50,39 +50,53 @@ public static class SignatureVerifier
         }
         finally
         {
-            bag.Add(key);
+            entry.Keys.Add(key);
         }
     }
 
-    private static bool TryRent(string signer, out ConcurrentBag<PublicKey> bag, out PublicKey key)
+    private static bool TryRent(string signer, out Signer entry, out PublicKey key)
     {
-        if (Pool.TryGetValue(signer, out bag!) && bag.TryTake(out key!))
+        if (Pool.TryGetValue(signer, out entry!))
         {
-            return true;
+            if (entry.Keys.TryTake(out key!))
+            {
+                return true;
+            }
         }
-
-        // Only valid identities get a pool entry, so garbage signers cannot grow the pool.
-        if (!DidKey.TryParse(signer, out var did))
+        else
         {
-            bag = null!;
-            key = null!;
-            return false;
-        }
+            // Only valid identities get a pool entry, so garbage signers cannot grow the pool. The
+            // point is decompressed once per signer (BigInteger square roots are not cheap), then
+            // each thread that needs the key imports it from the coordinates.
+            if (!DidKey.TryParse(signer, out var did))
+            {
+                entry = null!;
+                key = null!;
+                return false;
+            }
 
-        if (bag is null)
-        {
             if (Pool.Count >= PoolLimit)
             {
                 // Dropped keys are released by their finalizers; one may still be rented.
                 Pool.Clear();
             }
 
-            bag = Pool.GetOrAdd(signer, static _ => []);
+            entry = Pool.GetOrAdd(signer, static (_, d) => new Signer(d.X, d.Y), did);
         }
 
-        key = PublicKey.Import(did.X, did.Y);
+        key = PublicKey.Import(entry.X, entry.Y);
         Interlocked.Increment(ref s_imports);
         return true;
+    }
+
+    /// <summary>A signer's public point and its imported keys not in use right now.</summary>
+    private sealed class Signer(byte[] x, byte[] y)
+    {
+        public byte[] X { get; } = x;
+
+        public byte[] Y { get; } = y;
+
+        public ConcurrentBag<PublicKey> Keys { get; } = [];
     }
 
     /// <summary>One imported public key, used by one thread at a time.</summary>
