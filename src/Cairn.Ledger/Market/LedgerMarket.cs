@@ -20,7 +20,7 @@ namespace Cairn.Ledger.Market;
 /// "epoch" resyncs: it reads the ledger's next nonce (stable then, since everything queued after
 /// the rejected transaction fails), records it as the epoch's end and starts a new epoch from it.
 /// A rejected transaction whose nonce lies past its epoch's end failed only because of that gap,
-/// so it is signed again with a fresh nonce and retried, once.
+/// so it is signed again with a fresh nonce and retried.
 /// </para>
 /// <para>
 /// Idempotency: every operation first looks at the ledger state, so a caller that crashed after
@@ -30,6 +30,7 @@ namespace Cairn.Ledger.Market;
 /// </remarks>
 public sealed class LedgerMarket : IMarket, IDisposable
 {
+    private const int MaxGapRetries = 64;
     private readonly ILedger _ledger;
     private readonly LedgerKey _key;
     private readonly TimeProvider _time;
@@ -276,7 +277,12 @@ public sealed class LedgerMarket : IMarket, IDisposable
         return new MarketTx(string.Empty, -1);
     }
 
-    /// <summary>Signs and submits with the next nonce; retries once when the rejection was only a nonce gap.</summary>
+    /// <summary>
+    /// Signs and submits with the next nonce; signs again with a fresh nonce when the rejection was only
+    /// a nonce gap. Once is not enough when rejections are dense (a retry can fall behind another
+    /// call's rejection in the new epoch), but every retry is caused by a distinct rejected
+    /// transaction, so the loop ends; the cap only guards against a ledger that breaks FIFO order.
+    /// </summary>
     private async ValueTask<TxReceipt> SubmitAsync(Func<long, TransactionBody> build, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
@@ -295,7 +301,7 @@ public sealed class LedgerMarket : IMarket, IDisposable
             catch (CairnException e) when (e.Code is ErrorCode.Conflict or ErrorCode.InvalidInput)
             {
                 var gap = await ResyncAsync(epoch, nonce, cancellationToken);
-                if (!gap || attempt > 0)
+                if (!gap || attempt >= MaxGapRetries)
                 {
                     throw;
                 }
@@ -319,9 +325,11 @@ public sealed class LedgerMarket : IMarket, IDisposable
             // Not awaited under the lock: the embedded ledger queues synchronously inside this call,
             // so queue order is nonce order while the commits are awaited concurrently.
             var pending = _ledger.SubmitAsync(signed, CancellationToken.None).AsTask();
-            if (pending.IsFaulted)
+            if (pending.IsFaulted && pending.Exception?.InnerException is CairnException { Code: not ErrorCode.Conflict })
             {
-                // Refused before it was queued (size, signature): its nonce is still free.
+                // Refused before it was queued (size, signature, closed): its nonce is still free. A
+                // Conflict can also arrive this early, from a block builder fast enough to reject the
+                // transaction before the call returned: that one was queued.
                 return (pending, -1, nonce);
             }
 
