@@ -27,10 +27,19 @@ internal sealed class MarketHarness : IAsyncDisposable
     public const long ProviderFunds = 50_000;
     public const long TreasuryFunds = 1_000_000;
 
-    private MarketHarness(TempDir dir, SchedulerOptions options)
+    private readonly TempDir? _ownedDir;
+
+    private MarketHarness(string dir, TempDir? ownedDir, string seed, SchedulerOptions options)
     {
         Dir = dir;
+        _ownedDir = ownedDir;
         Options = options;
+        Producer = Key(seed, "producer");
+        Treasury = Key(seed, "treasury");
+        OrchestratorKey = Key(seed, "orchestrator");
+        Client = Key(seed, "client");
+        Poor = Key(seed, "poor");
+        Provider = Key(seed, "provider");
         Genesis = new GenesisConfig(
             "cairn-test",
             Producer.Did.Text,
@@ -47,23 +56,24 @@ internal sealed class MarketHarness : IAsyncDisposable
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1000);
     }
 
-    public TempDir Dir { get; }
+    /// <summary>Where the ledger and job store files live.</summary>
+    public string Dir { get; }
 
     public SchedulerOptions Options { get; }
 
     public GenesisConfig Genesis { get; }
 
-    public LedgerKey Producer { get; } = LedgerKey.Generate();
+    public LedgerKey Producer { get; }
 
-    public LedgerKey Treasury { get; } = LedgerKey.Generate();
+    public LedgerKey Treasury { get; }
 
-    public LedgerKey OrchestratorKey { get; } = LedgerKey.Generate();
+    public LedgerKey OrchestratorKey { get; }
 
-    public LedgerKey Client { get; } = LedgerKey.Generate();
+    public LedgerKey Client { get; }
 
-    public LedgerKey Poor { get; } = LedgerKey.Generate();
+    public LedgerKey Poor { get; }
 
-    public LedgerKey Provider { get; } = LedgerKey.Generate();
+    public LedgerKey Provider { get; }
 
     // The scheduler's clock starts at the real time: the ledger stamps blocks with the real clock and
     // rejects deal deadlines before them.
@@ -83,11 +93,13 @@ internal sealed class MarketHarness : IAsyncDisposable
 
     public JobScheduler Scheduler { get; private set; } = null!;
 
-    public string LedgerPath => Dir.Combine("ledger.db");
+    public string LedgerPath => Path.Combine(Dir, "ledger.db");
 
-    public static async Task<MarketHarness> CreateAsync(SchedulerOptions? options = null, MarketOptions? marketOptions = null)
+    /// <summary>A fresh ledger (offer published, client's allowance approved) and job store in a new temp folder.</summary>
+    public static async Task<MarketHarness> CreateAsync(SchedulerOptions? options = null, MarketOptions? marketOptions = null, string? seed = null)
     {
-        var h = new MarketHarness(new TempDir(), options ?? new SchedulerOptions());
+        var dir = new TempDir();
+        var h = new MarketHarness(dir.Path, dir, seed ?? Guid.NewGuid().ToString("N"), options ?? new SchedulerOptions());
         await h.OpenAsync(marketOptions);
         using var provider = new LedgerMarket(h.Ledger, h.Provider, TimeProvider.System);
         await provider.PublishOfferAsync(
@@ -97,13 +109,25 @@ internal sealed class MarketHarness : IAsyncDisposable
         return h;
     }
 
+    /// <summary>Opens the files another harness with the same <paramref name="seed"/> created (the crash child does).</summary>
+    public static async Task<MarketHarness> AttachAsync(string dir, string seed, SchedulerOptions? options = null)
+    {
+        var h = new MarketHarness(dir, null, seed, options ?? new SchedulerOptions());
+        await h.OpenAsync();
+        return h;
+    }
+
+    // Keys from a seed, so a child process and its parent act as the same parties.
+    private static LedgerKey Key(string seed, string role) =>
+        LedgerKey.FromPrivateScalar(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed + "/" + role)));
+
     /// <summary>Opens (or reopens) the ledger, job store, market and scheduler on the harness's files.</summary>
     public async Task OpenAsync(MarketOptions? marketOptions = null)
     {
         Ledger = EmbeddedLedger.Open(LedgerPath, Producer, Genesis);
         Market = new LedgerMarket(Ledger, OrchestratorKey, TimeProvider.System);
         Flaky = new FlakyMarket(Market);
-        Store = await SqliteJobStore.OpenAsync(Dir.Combine("jobs.db"), Clock, TestContext.Token);
+        Store = await SqliteJobStore.OpenAsync(Path.Combine(Dir, "jobs.db"), Clock, TestContext.Token);
         Nodes = new InMemoryNodeDirectory();
         Orchestrator = new JobOrchestrator(Store, new JobSpecValidator(["noop", "wasm"]), Clock);
         Scheduler = new JobScheduler(Store, Nodes, NodeSelector.Default, Options, Clock, Flaky, marketOptions ?? new MarketOptions { DefaultClient = Client.Did.Text });
@@ -179,6 +203,6 @@ internal sealed class MarketHarness : IAsyncDisposable
             k.Dispose();
         }
 
-        Dir.Dispose();
+        _ownedDir?.Dispose();
     }
 }
