@@ -31,6 +31,7 @@ namespace Cairn.Ledger.Market;
 public sealed class LedgerMarket : IMarket, IDisposable
 {
     private const int MaxGapRetries = 64;
+    private const int MaxEpochsKept = 1024;
     private readonly ILedger _ledger;
     private readonly LedgerKey _key;
     private readonly TimeProvider _time;
@@ -354,9 +355,18 @@ public sealed class LedgerMarket : IMarket, IDisposable
                 _epochEnds[epoch] = next;
                 _nextNonce = next;
                 _epoch++;
+                if (_epochEnds.Count > MaxEpochsKept)
+                {
+                    // Calls live for a block or two; an epoch this old has no call left waiting on it.
+                    foreach (var old in _epochEnds.Keys.Where(k => k < _epoch - MaxEpochsKept).ToList())
+                    {
+                        _epochEnds.Remove(old);
+                    }
+                }
             }
 
-            return nonce > _epochEnds[epoch];
+            // An epoch forgotten above can only be a very late call's: retrying it is the safe side.
+            return !_epochEnds.TryGetValue(epoch, out var end) || nonce > end;
         }
         finally
         {
