@@ -19,7 +19,7 @@ internal sealed class NodeHarness : IAsyncDisposable
 {
     private readonly TempDir _dir = new();
 
-    public NodeHarness(Func<ComputeNodeOptions, ComputeNodeOptions>? configure = null, int failFirstReports = 0, IMarket? market = null)
+    public NodeHarness(Func<ComputeNodeOptions, ComputeNodeOptions>? configure = null, int failFirstReports = 0, IMarket? market = null, TimeProvider? clock = null)
     {
         Repo = ContentRepo.Open(_dir.Combine("home"));
         Key = LedgerKey.Generate();
@@ -33,7 +33,7 @@ internal sealed class NodeHarness : IAsyncDisposable
             OfferId = "offer-1",
         };
         Options = configure is null ? options : configure(options);
-        Node = new ComputeNode(Options, Repo, [new NoopExecutor(), new WasmExecutor()], Key, TimeProvider.System, NullLogger.Instance, market);
+        Node = new ComputeNode(Options, Repo, [new NoopExecutor(), new WasmExecutor()], Key, clock ?? TimeProvider.System, NullLogger.Instance, market);
         Node.Attach(Callback);
     }
 
