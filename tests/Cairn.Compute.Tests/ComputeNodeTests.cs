@@ -287,4 +287,30 @@ public sealed class ComputeNodeTests
         }
         Assert.Equal("copied 1 files\ngreeting=(none)\n", await File.ReadAllTextAsync(Path.Combine(work, "stdout"), ct));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Run_PublishedOutputCid_IsWhatTheReferenceImporterGivesForTheExpectedDirectory()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness();
+        var data = h.Combine("data");
+        Directory.CreateDirectory(Path.Combine(data, "sub"));
+        // Bigger than one 256 KiB chunk, so the output file is a dag-pb root over raw leaves.
+        var big = string.Concat(Enumerable.Range(0, 40_000).Select(i => $"line {i} of text\n"));
+        await File.WriteAllTextAsync(Path.Combine(data, "big.txt"), big, ct);
+        await File.WriteAllTextAsync(Path.Combine(data, "sub", "small.txt"), "small\n", ct);
+        var input = await h.AddAsync(data, ct);
+        var (_, end) = await h.RunAsync(NodeHarness.TransformJob(NodeHarness.Source("ipfs", "/inputs", ("CID", input.ToString()))), ct);
+        Assert.Equal(ExecutionState.Completed, end.State);
+
+        // The transformation done in C#, imported by ipfs-unixfs-importer (`ipfs add -r --cid-version=1`).
+        var expected = h.Combine("expected");
+        Directory.CreateDirectory(Path.Combine(expected, "sub"));
+        await File.WriteAllTextAsync(Path.Combine(expected, "big.txt"), big.ToUpperInvariant(), ct);
+        await File.WriteAllTextAsync(Path.Combine(expected, "sub", "small.txt"), "SMALL\n", ct);
+        var request = System.Text.Json.JsonSerializer.Serialize(new { cases = new[] { new { op = "import", id = "out", kind = "dir", path = expected } } });
+        var line = await NodeOracle.RunAsync("unixfs-oracle.mjs", [], ct, Encoding.UTF8.GetBytes(request));
+        using var doc = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal(doc.RootElement.GetProperty("root").GetString(), end.Result!.Outputs["out"]);
+    }
 }
