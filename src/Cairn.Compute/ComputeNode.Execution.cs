@@ -96,16 +96,13 @@ public sealed partial class ComputeNode
             run.Signal();
         }
 
-        if (result is not null && result.StdoutCid is not null && result.StderrCid is not null
-            && Multiformats.Cid.TryParse(result.StdoutCid, out var so) && Multiformats.Cid.TryParse(result.StderrCid, out var se))
+        // Remembered (boundedly) so the logs stay readable by execution id and a repeated
+        // BidAccepted for an execution that already ran does not run it again.
+        _finished[id] = result is { StdoutCid: { } so, StderrCid: { } se } ? (Multiformats.Cid.Parse(so), Multiformats.Cid.Parse(se)) : null;
+        _finishedOrder.Enqueue(id);
+        while (_finishedOrder.Count > MaxFinishedLogs && _finishedOrder.TryDequeue(out var old))
         {
-            _finished[id] = (so, se);
-            _finishedOrder.Enqueue(id);
-            // Logs of old executions stay in the store; only the lookup by execution id is bounded.
-            while (_finishedOrder.Count > MaxFinishedLogs && _finishedOrder.TryDequeue(out var old))
-            {
-                _finished.TryRemove(old, out _);
-            }
+            _finished.TryRemove(old, out _);
         }
 
         lock (_capacityLock)

@@ -32,7 +32,7 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
     private readonly Lock _capacityLock = new();
     private readonly Dictionary<ExecutionId, Reservation> _reservations = [];
     private readonly ConcurrentDictionary<ExecutionId, Run> _runs = new();
-    private readonly ConcurrentDictionary<ExecutionId, (Cid Stdout, Cid Stderr)> _finished = new();
+    private readonly ConcurrentDictionary<ExecutionId, (Cid Stdout, Cid Stderr)?> _finished = new();
     private readonly ConcurrentQueue<ExecutionId> _finishedOrder = new();
     private readonly ConcurrentDictionary<ExecutionId, Task> _tasks = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -255,8 +255,9 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
         ArgumentNullException.ThrowIfNull(request);
         var callback = _callback ?? throw new CairnException(ErrorCode.Internal, $"Compute node {Id} has no orchestrator attached.") { Hint = "Call Attach(callback) before accepting bids." };
         var id = request.ExecutionId;
-        if (_runs.ContainsKey(id))
+        if (_tasks.ContainsKey(id) || _finished.ContainsKey(id))
         {
+            // A repeated acceptance (e.g. replayed after a reconnect): the execution runs once.
             return Task.CompletedTask;
         }
 

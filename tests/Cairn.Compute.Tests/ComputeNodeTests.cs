@@ -322,4 +322,17 @@ public sealed class ComputeNodeTests
         using var doc = System.Text.Json.JsonDocument.Parse(line);
         Assert.Equal(doc.RootElement.GetProperty("root").GetString(), end.Result!.Outputs["out"]);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task BidAccepted_RepeatedForAnExecutionThatRan_DoesNotRunItAgain()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness();
+        var job = NodeHarness.Job(new SpecConfig { Type = "noop" });
+        var (id, _) = await h.RunAsync(job, ct);
+        await h.Node.WaitAsync(id, ct);
+        await h.Node.BidAcceptedAsync(new BidAcceptedRequest { ExecutionId = id, Job = job }, ct);
+        await h.Node.WaitAsync(id, ct);
+        Assert.Equal([ExecutionState.Running, ExecutionState.Publishing, ExecutionState.Completed], h.Callback.StatesOf(id));
+    }
 }
