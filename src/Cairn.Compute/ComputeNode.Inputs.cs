@@ -124,41 +124,7 @@ public sealed partial class ComputeNode
         var temp = Path.Combine(downloads, Guid.NewGuid().ToString("n"));
         try
         {
-            using (var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new CairnException(ErrorCode.NotFound, $"{what}: GET {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-                }
-
-                if (response.Content.Headers.ContentLength is { } length && length > cap)
-                {
-                    throw TooLarge(what, uri, cap);
-                }
-
-                var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                await using (body.ConfigureAwait(false))
-                {
-                    var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
-                    await using (file.ConfigureAwait(false))
-                    {
-                        var buffer = new byte[81920];
-                        long total = 0;
-                        int read;
-                        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                        {
-                            total += read;
-                            if (total > cap)
-                            {
-                                throw TooLarge(what, uri, cap);
-                            }
-
-                            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-                }
-            }
-
+            await DownloadAsync(uri, temp, what, cap, cancellationToken).ConfigureAwait(false);
             var stream = File.OpenRead(temp);
             await using (stream.ConfigureAwait(false))
             {
@@ -166,9 +132,53 @@ public sealed partial class ComputeNode
                 return entry.Cid;
             }
         }
+        catch (HttpRequestException e)
+        {
+            throw new CairnException(ErrorCode.ServiceUnavailable, $"{what}: GET {uri} failed: {e.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CairnException(ErrorCode.Timeout, $"{what}: GET {uri} timed out after {_http.Timeout.TotalSeconds:0}s.");
+        }
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    private async Task DownloadAsync(Uri uri, string temp, string what, long cap, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CairnException(ErrorCode.NotFound, $"{what}: GET {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+
+        if (response.Content.Headers.ContentLength is { } length && length > cap)
+        {
+            throw TooLarge(what, uri, cap);
+        }
+
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                var buffer = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                    if (total > cap)
+                    {
+                        throw TooLarge(what, uri, cap);
+                    }
+
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 

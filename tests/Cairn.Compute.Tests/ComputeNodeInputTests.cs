@@ -123,6 +123,21 @@ public sealed class ComputeNodeInputTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Url_NothingListening_FailsNamingTheUrl()
+    {
+        var ct = NodeHarness.Token();
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var h = new NodeHarness();
+        var url = $"http://127.0.0.1:{port}/gone.txt";
+        var (_, end) = await h.RunAsync(NodeHarness.TransformJob(NodeHarness.Source("url", "/inputs/x", ("URL", url))), ct);
+        Assert.Equal(ExecutionState.Failed, end.State);
+        Assert.StartsWith($"InputSources[0]: GET {url} failed: ", end.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Local_UnderAnAllowedPath_IsImportedAndMounted()
     {
         var ct = NodeHarness.Token();
