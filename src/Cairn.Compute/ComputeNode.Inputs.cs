@@ -12,15 +12,28 @@ public sealed partial class ComputeNode
 
     private async Task<PreparedTask> PrepareAsync(Run run, JobTask task, IExecutor executor, CancellationToken cancellationToken)
     {
+        // Targets are checked before anything is fetched: a bad layout fails fast and costs nothing.
         var guests = new List<(string Guest, string What)>();
+        for (var i = 0; i < task.InputSources.Count; i++)
+        {
+            var source = task.InputSources[i];
+            var what = $"InputSources[{i}]" + (source.Alias is null ? "" : $" ({source.Alias})");
+            guests.Add((GuestPath(source.Target, $"{what}.Target"), what));
+        }
+
+        for (var i = 0; i < task.ResultPaths.Count; i++)
+        {
+            guests.Add((GuestPath(task.ResultPaths[i].Path, $"ResultPaths[{i}].Path"), $"ResultPaths[{i}] ({task.ResultPaths[i].Name})"));
+        }
+
+        CheckNoOverlap(guests);
+
         var inputs = new List<PreparedInput>();
         var inputRoot = Path.Combine(run.WorkDirectory, "inputs");
         for (var i = 0; i < task.InputSources.Count; i++)
         {
             var source = task.InputSources[i];
-            var what = $"InputSources[{i}]" + (source.Alias is null ? "" : $" ({source.Alias})");
-            var guest = GuestPath(source.Target, $"{what}.Target");
-            guests.Add((guest, what));
+            var (guest, what) = guests[i];
             var host = inputRoot + guest;
             var cid = await PrepareSourceAsync(source.Source, host, what, run.WorkDirectory, cancellationToken).ConfigureAwait(false);
             inputs.Add(new PreparedInput(source.Alias, guest, host, cid, SizeOf(host)));
@@ -29,15 +42,10 @@ public sealed partial class ComputeNode
         var outputs = new List<PreparedOutput>();
         for (var i = 0; i < task.ResultPaths.Count; i++)
         {
-            var resultPath = task.ResultPaths[i];
-            var guest = GuestPath(resultPath.Path, $"ResultPaths[{i}].Path");
-            guests.Add((guest, $"ResultPaths[{i}] ({resultPath.Name})"));
             var host = Path.Combine(run.WorkDirectory, "outputs", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Directory.CreateDirectory(host);
-            outputs.Add(new PreparedOutput(resultPath.Name, guest, host));
+            outputs.Add(new PreparedOutput(task.ResultPaths[i].Name, guests[task.InputSources.Count + i].Guest, host));
         }
-
-        CheckNoOverlap(guests);
 
         var artifacts = new List<PreparedInput>();
         var artifactSources = executor.GetArtifacts(task);

@@ -209,6 +209,34 @@ public sealed class ComputeNodeInputTests
         Assert.Contains("overlap", end.Message, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Inputs_TwoAtTheSameTarget_AreRefusedBeforeAnythingIsFetched()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness();
+        var (_, end) = await h.RunAsync(
+            NodeHarness.TransformJob(
+                NodeHarness.Source("inline", "/inputs/same.txt", ("URL", "data:,one")),
+                NodeHarness.Source("inline", "/inputs//same.txt/", ("URL", "data:,two"))),
+            ct);
+        Assert.Equal(ExecutionState.Failed, end.State);
+        Assert.StartsWith("InputSources[0] at /inputs/same.txt and InputSources[1] at /inputs/same.txt overlap.", end.Message, StringComparison.Ordinal);
+        await foreach (var _ in h.Repo.Blocks.ListAsync(ct))
+        {
+            Assert.Fail("nothing should have been imported");
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Inputs_TargetWithDotDot_IsRefused()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness();
+        var (_, end) = await h.RunAsync(NodeHarness.TransformJob(NodeHarness.Source("inline", "/inputs/../../etc/x", ("URL", "data:,x"))), ct);
+        Assert.Equal(ExecutionState.Failed, end.State);
+        Assert.StartsWith("InputSources[0].Target: \"/inputs/../../etc/x\" has a \"..\" segment", end.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<Receipt> ReceiptAsync(NodeHarness h, ExecutionReport end, CancellationToken ct) =>
         ReceiptCodec.DecodeVerified((await h.Repo.Blocks.GetAsync(Cid.Parse(end.Result!.ReceiptCid!), ct))!).Receipt;
 
