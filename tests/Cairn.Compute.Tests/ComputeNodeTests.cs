@@ -255,7 +255,10 @@ public sealed class ComputeNodeTests
     {
         var ct = NodeHarness.Token();
         await using var h = new NodeHarness(o => o with { MaxLogBytes = 100 });
-        var (_, end) = await h.RunAsync(NodeHarness.Job(ExecutorModules.WasmEngine("loop"), timeout: TimeSpan.FromMilliseconds(500)), ct);
+        // A fuel limit, not a timeout, ends the loop: a billion fuel prints well over 100 bytes of
+        // ticks on any machine, however loaded (a 500 ms timeout could end before the first 100).
+        var deal = new DealTerms("deal-logs", 10_000, new UsagePrices(10, 0, 0));
+        var (_, end) = await h.RunAsync(NodeHarness.Job(ExecutorModules.WasmEngine("loop")), ct, deal);
         var stdout = await h.CatAsync(end.Result!.StdoutCid!, ct);
         var note = stdout[100..];
         Assert.StartsWith("\n[cairn: ", note, StringComparison.Ordinal);
