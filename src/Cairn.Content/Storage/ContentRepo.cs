@@ -108,6 +108,7 @@ public sealed class ContentRepo : IDisposable
         _lease?.Dispose();
         _lease = null;
         _pins.Dispose();
+        FileStore.Dispose();
         _leaseGate.Dispose();
     }
 

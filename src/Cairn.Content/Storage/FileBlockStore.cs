@@ -26,7 +26,7 @@ namespace Cairn.Content.Storage;
 /// is re-verified by <see cref="PutAsync"/> and rewritten when it is damaged, so adding content
 /// again repairs it.</para>
 /// </remarks>
-public sealed class FileBlockStore : IBlockStore
+public sealed class FileBlockStore : IBlockStore, IDisposable
 {
     /// <summary>The folder (under the root) that holds blocks being written.</summary>
     public const string TempFolderName = ".tmp";
@@ -38,7 +38,10 @@ public sealed class FileBlockStore : IBlockStore
     private readonly string _temp;
     private readonly TimeProvider _time;
     private readonly ConcurrentQueue<string> _unflushed = new();
-    private int _dirty;
+    private readonly SemaphoreSlim _syncGate = new(1, 1);
+    private long _written;
+    private long _durable;
+    private long _syncCount;
     private bool _linkedWrites = NativeLinkedWrite.IsAvailable;
     private long _linkedWriteCount;
 
@@ -217,17 +220,46 @@ public sealed class FileBlockStore : IBlockStore
     }
 
     /// <summary>
-    /// Makes every block written through this instance since the last flush durable: after it
-    /// returns, a crash or power loss does not lose them. Call it before recording anything
-    /// (a pin, a job output) that names those blocks.
+    /// Makes every block written through this instance before the call durable: after it returns,
+    /// a crash or power loss does not lose them. Call it before recording anything (a pin, a job
+    /// output) that names those blocks. Concurrent callers share syncs (group commit): a caller
+    /// that arrives while a sync runs waits for it, and all who arrived meanwhile share the next one,
+    /// so N publishers at once cost about two syncs, not N.
     /// </summary>
-    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _dirty, 0) == 0)
+        var target = Interlocked.Read(ref _written);
+        if (Interlocked.Read(ref _durable) >= target)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
+        await _syncGate.WaitAsync(cancellationToken);
+        try
+        {
+            // A sync that started after this caller's writes landed covers them. Returning early
+            // only on that condition matters: a sync already running when the writes landed may not.
+            if (Interlocked.Read(ref _durable) >= target)
+            {
+                return;
+            }
+
+            var covered = Interlocked.Read(ref _written);
+            SyncNow(cancellationToken);
+            Interlocked.Exchange(ref _durable, covered);
+        }
+        finally
+        {
+            _syncGate.Release();
+        }
+    }
+
+    /// <summary>How many syncs this instance has run (tests check that concurrent flushes share them).</summary>
+    internal long SyncCount => Interlocked.Read(ref _syncCount);
+
+    private void SyncNow(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _syncCount);
         if (NativeSync.IsAvailable)
         {
             // One syncfs covers every file's data and every rename in the store's file system.
@@ -236,7 +268,7 @@ public sealed class FileBlockStore : IBlockStore
                 throw new CairnException(ErrorCode.IoError, $"syncfs failed on the block store at {_root}: written blocks may not be durable.");
             }
 
-            return ValueTask.CompletedTask;
+            return;
         }
 
         while (_unflushed.TryDequeue(out var path))
@@ -252,8 +284,6 @@ public sealed class FileBlockStore : IBlockStore
                 // Deleted since (gc): nothing to make durable.
             }
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>The stored bytes without hashing them, or null when absent (structure checks only).</summary>
@@ -380,6 +410,10 @@ public sealed class FileBlockStore : IBlockStore
             _unflushed.Enqueue(path);
         }
 
-        Volatile.Write(ref _dirty, 1);
+        // After the enqueue: a sync that reads this count also finds the path in the queue.
+        Interlocked.Increment(ref _written);
     }
+
+    /// <summary>Releases the flush gate. Blocks already written stay; call <see cref="FlushAsync"/> first to make them durable.</summary>
+    public void Dispose() => _syncGate.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Cairn.Multiformats;
 using Microsoft.Data.Sqlite;
@@ -11,6 +12,8 @@ namespace Cairn.Content.Storage;
 public sealed class SqlitePinStore : IPinStore, IDisposable
 {
     private readonly string _connectionString;
+    private readonly ConcurrentQueue<PendingPins> _pending = new();
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile bool _initialized;
 
     /// <summary>Opens (creating if needed) the pin database at <paramref name="path"/>.</summary>
@@ -32,33 +35,42 @@ public sealed class SqlitePinStore : IPinStore, IDisposable
         return AddManyAsync([cid], mode, name, cancellationToken);
     }
 
-    /// <summary>Adds several pins in one transaction: all or none.</summary>
+    /// <summary>
+    /// Adds several pins in one transaction: all or none. Concurrent calls are committed together
+    /// (group commit): whoever takes the writer writes every request queued so far in one
+    /// transaction, so many publishers at once share one fsync instead of queueing one each. A call
+    /// returns once its pins are committed; a request that fails alone fails only its caller.
+    /// </summary>
     public async Task AddManyAsync(IReadOnlyList<Cid> cids, PinMode mode, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cids);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var cid in cids)
+        var request = new PendingPins(cids, mode, name);
+        _pending.Enqueue(request);
+        while (!request.Completion.Task.IsCompleted)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
+            await _writer.WaitAsync(cancellationToken);
+            try
+            {
+                if (request.Completion.Task.IsCompleted)
+                {
+                    break;
+                }
 
-            // Recursive is the stronger pin: a direct pin never downgrades an existing recursive one.
-            command.CommandText = """
-                INSERT INTO pins (mh, cid, mode, name) VALUES ($mh, $cid, $mode, $name)
-                ON CONFLICT (mh) DO UPDATE SET
-                  mode = MIN(pins.mode, excluded.mode),
-                  cid = CASE WHEN excluded.mode <= pins.mode THEN excluded.cid ELSE pins.cid END,
-                  name = COALESCE(excluded.name, pins.name)
-                """;
-            command.Parameters.AddWithValue("$mh", cid.Multihash.ToArray());
-            command.Parameters.AddWithValue("$cid", cid.ToArray());
-            command.Parameters.AddWithValue("$mode", (int)mode);
-            command.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+                var batch = new List<PendingPins>();
+                while (_pending.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                await WriteBatchAsync(batch);
+            }
+            finally
+            {
+                _writer.Release();
+            }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await request.Completion.Task;
     }
 
     /// <inheritdoc />
@@ -100,6 +112,8 @@ public sealed class SqlitePinStore : IPinStore, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _writer.Dispose();
+
         // Only this database's pool: other stores in the process keep theirs.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
@@ -130,5 +144,76 @@ public sealed class SqlitePinStore : IPinStore, IDisposable
         }
 
         return connection;
+    }
+
+    private async Task WriteBatchAsync(List<PendingPins> batch)
+    {
+        try
+        {
+            // Not a caller's token: the batch holds other callers' pins, which one caller's
+            // cancellation must not abort.
+            await WritePinsAsync(batch, CancellationToken.None);
+            foreach (var request in batch)
+            {
+                request.Completion.TrySetResult();
+            }
+        }
+        catch (Exception e) when (batch.Count > 1 && e is SqliteException or IOException)
+        {
+            // One request's failure must not fail the others: write them one by one.
+            foreach (var request in batch)
+            {
+                await WriteBatchAsync([request]);
+            }
+        }
+        catch (Exception e) when (e is SqliteException or IOException)
+        {
+            batch[0].Completion.TrySetException(e);
+        }
+    }
+
+    private async Task WritePinsAsync(List<PendingPins> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+
+        // Recursive is the stronger pin: a direct pin never downgrades an existing recursive one.
+        command.CommandText = """
+            INSERT INTO pins (mh, cid, mode, name) VALUES ($mh, $cid, $mode, $name)
+            ON CONFLICT (mh) DO UPDATE SET
+              mode = MIN(pins.mode, excluded.mode),
+              cid = CASE WHEN excluded.mode <= pins.mode THEN excluded.cid ELSE pins.cid END,
+              name = COALESCE(excluded.name, pins.name)
+            """;
+        var multihash = command.Parameters.Add("$mh", SqliteType.Blob);
+        var cidBytes = command.Parameters.Add("$cid", SqliteType.Blob);
+        var mode = command.Parameters.Add("$mode", SqliteType.Integer);
+        var name = command.Parameters.Add("$name", SqliteType.Text);
+        foreach (var request in batch)
+        {
+            foreach (var cid in request.Cids)
+            {
+                multihash.Value = cid.Multihash.ToArray();
+                cidBytes.Value = cid.ToArray();
+                mode.Value = (int)request.Mode;
+                name.Value = (object?)request.Name ?? DBNull.Value;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private sealed class PendingPins(IReadOnlyList<Cid> cids, PinMode mode, string? name)
+    {
+        public IReadOnlyList<Cid> Cids { get; } = cids;
+
+        public PinMode Mode { get; } = mode;
+
+        public string? Name { get; } = name;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
