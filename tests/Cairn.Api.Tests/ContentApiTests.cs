@@ -69,6 +69,26 @@ public sealed class ContentApiTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task ImportCar_WhenTheServersBlockIsDamaged_FailsAndPinsNothing()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var data = Data(700_000, 3);
+        var root = (await new UnixFsImporter(host.Repo.Blocks, new ImportOptions()).ImportFileAsync(new MemoryStream(data), null, null, Ct)).Cid;
+
+        // Damage the second 256 KiB leaf on the server's disk (raw leaves hold the chunk's bytes as they are).
+        var chunk = data.AsSpan(262_144, 262_144).ToArray();
+        var leaf = Directory.EnumerateFiles(host.Repo.FileStore.Root, "*.data", SearchOption.AllDirectories)
+            .Single(f => new FileInfo(f).Length == chunk.Length && File.ReadAllBytes(f).AsSpan().SequenceEqual(chunk));
+        chunk[1000] ^= 0xFF;
+        await File.WriteAllBytesAsync(leaf, chunk, Ct);
+
+        using var other = ContentRepo.Open(host.TempPath("other"));
+        var e = await Assert.ThrowsAnyAsync<CairnException>(() => host.Client.ImportCarAsync(root.ToString(), other, pin: true, Ct));
+        Assert.True(e.Code is ErrorCode.IoError or ErrorCode.NotFound or ErrorCode.IntegrityViolation, e.Code + ": " + e.Message);
+        Assert.Null(await other.Pins.GetAsync(root, Ct));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task ContentAndRaw_ServeFilesListingsAndVerifiedBlocks()
     {
         await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);

@@ -67,7 +67,7 @@ public sealed class JobApiTests
         // What Bacalhau's client sends: the wire Job with its server-managed fields zeroed.
         using var bacalhau = JsonDocument.Parse("""
             {"ID": "", "Name": "from-bacalhau", "Namespace": "default", "Type": "batch", "Count": 1, "Version": 0, "Revision": 0,
-             "CreateTime": 0, "ModifyTime": 0, "State": {"StateType": "Undefined"},
+             "CreateTime": 0, "ModifyTime": 0, "State": {"StateType": "Undefined"}, "Constraints": null, "Meta": null,
              "Tasks": [{"Name": "main", "Engine": {"Type": "noop", "Params": {}}}]}
             """);
         var b = await host.Client.SubmitBacalhauJobAsync(bacalhau.RootElement, Ct);
