@@ -60,15 +60,22 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
     public async IAsyncEnumerable<LogChunk> ReadAsync(ExecutionId executionId, bool follow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
-        if (_logs.TryGetValue(executionId, out var chunks))
+
+        // As the real node does for an execution it does not know (after a restart, say).
+        if (!_logs.TryGetValue(executionId, out var chunks))
         {
-            foreach (var chunk in chunks.ToList())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return chunk;
-            }
+            throw new CairnException(ErrorCode.NotFound, $"Compute node {Id} has no logs of execution {executionId}.");
+        }
+
+        foreach (var chunk in chunks.ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return chunk;
         }
     }
+
+    /// <summary>Drops what the node remembers of an execution's logs, as a restart would.</summary>
+    public void Forget(ExecutionId executionId) => _logs.TryRemove(executionId, out _);
 
     public static string StdoutOf(ExecutionId id) => $"hello from {id} — ünïcödé\n";
 

@@ -209,6 +209,18 @@ public sealed class JobApiTests
 
         var missing = await Assert.ThrowsAsync<CairnException>(() => host.Client.GetJobLogsAsync(submitted.JobID, ExecutionId.New().Value, Ct));
         Assert.Equal(ErrorCode.NotFound, missing.Code);
+
+        // A node that forgot the execution (restarted): the published stdout and stderr stand in.
+        host.Compute.Forget(execution);
+        Assert.Equal(plain, await host.Client.GetJobLogsAsync(submitted.JobID, execution.Value, Ct));
+        var replayed = new List<LogFrame>();
+        await foreach (var frame in host.Client.FollowLogsAsync(submitted.JobID, execution.Value, follow: false, Ct))
+        {
+            replayed.Add(frame);
+        }
+
+        Assert.Equal(["stdout", "stderr"], replayed.Select(f => f.Stream));
+        Assert.Equal(plain, string.Concat(replayed.Select(f => f.Data)));
     }
 
     [Fact(Timeout = 60_000)]

@@ -196,7 +196,7 @@ internal static class JobEndpoints
         var deals = new List<DealView>();
         if (context.RequestServices.GetService<ILedger>() is { } ledger)
         {
-            foreach (var dealId in executions.Select(e => e.Result?.UsageReport?.DealId).OfType<string>().Distinct(StringComparer.Ordinal))
+            foreach (var dealId in executions.Select(e => e.DealId ?? e.Result?.UsageReport?.DealId).OfType<string>().Distinct(StringComparer.Ordinal))
             {
                 if (await ledger.GetDealAsync(dealId, context.RequestAborted) is { } deal)
                 {
