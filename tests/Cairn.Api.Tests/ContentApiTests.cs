@@ -69,6 +69,49 @@ public sealed class ContentApiTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task GatewayCar_WithAPath_IsRootedAtTheRequestedCidAndCarriesThePathBlocks()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var dir = Directory.CreateDirectory(host.TempPath("site"));
+        Directory.CreateDirectory(Path.Combine(dir.FullName, "sub"));
+        await File.WriteAllBytesAsync(Path.Combine(dir.FullName, "sub", "big.bin"), Data(600_000, 4), Ct);
+        await File.WriteAllTextAsync(Path.Combine(dir.FullName, "other.txt"), "not on the path\n", Ct);
+        var root = (await new UnixFsImporter(host.Repo.Blocks, new ImportOptions()).ImportPathAsync(dir.FullName, true, null, null, Ct)).Cid;
+        var exporter = new UnixFsExporter(host.Repo.Blocks);
+        var sub = await exporter.ResolvePathAsync(root + "/sub", Ct);
+        var file = await exporter.ResolvePathAsync(root + "/sub/big.bin", Ct);
+        var fileBlocks = new List<string>();
+        await using (var whole = File.Create(host.TempPath("file.car")))
+        {
+            await host.Client.GetCarAsync(file.ToString(), whole, cancellationToken: Ct);
+        }
+
+        using (var wholeRead = JsonDocument.Parse(await NodeOracle.RunAsync("car-oracle.mjs", ["read", host.TempPath("file.car")], Ct)))
+        {
+            fileBlocks.AddRange(wholeRead.RootElement.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("cid").GetString()!));
+        }
+
+        var car = host.TempPath("path.car");
+        await using (var output = File.Create(car))
+        {
+            await host.Client.GetCarAsync(root.ToString(), output, "sub/big.bin", Ct);
+        }
+
+        using var read = JsonDocument.Parse(await NodeOracle.RunAsync("car-oracle.mjs", ["read", car], Ct));
+        Assert.Equal(root.ToString(), Assert.Single(read.RootElement.GetProperty("roots").EnumerateArray()).GetString());
+        var blocks = read.RootElement.GetProperty("blocks").EnumerateArray().ToList();
+        Assert.All(blocks, b => Assert.True(b.GetProperty("ok").GetBoolean()));
+        Assert.Equal([root.ToString(), sub.ToString(), .. fileBlocks], blocks.Select(b => b.GetProperty("cid").GetString()));
+        Assert.Equal(4, fileBlocks.Count);
+
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var one = await http.GetAsync($"ipfs/{root}/sub/big.bin?format=car&dag-scope=block", Ct);
+        await File.WriteAllBytesAsync(host.TempPath("block.car"), await one.Content.ReadAsByteArrayAsync(Ct), Ct);
+        using var oneRead = JsonDocument.Parse(await NodeOracle.RunAsync("car-oracle.mjs", ["read", host.TempPath("block.car")], Ct));
+        Assert.Equal([root.ToString(), sub.ToString(), file.ToString()], oneRead.RootElement.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("cid").GetString()));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task ImportCar_WhenTheServersBlockIsDamaged_FailsAndPinsNothing()
     {
         await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
