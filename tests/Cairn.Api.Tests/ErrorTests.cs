@@ -62,6 +62,18 @@ public sealed class ErrorTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task WrongMethod_Is405ProblemNamingTheAllowedOnes()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var response = await http.DeleteAsync("api/v1/agent/alive", Ct);
+        var problem = await ProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(nameof(ErrorCode.InvalidArgument), problem.Code);
+        Assert.Contains("GET", problem.Hint, StringComparison.Ordinal);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Ledger_Absent_Is503Problem()
     {
         await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
