@@ -101,7 +101,7 @@ internal sealed class ApiHost : IAsyncDisposable
                 [Producer.Did.Text],
                 0,
                 0,
-                new SortedDictionary<string, long>(StringComparer.Ordinal) { [Alice.Did.Text] = 5000, [Producer.Did.Text] = 1000 },
+                new SortedDictionary<string, long>(StringComparer.Ordinal) { [Alice.Did.Text] = 5000, [Bob.Did.Text] = 3000, [Producer.Did.Text] = 1000 },
                 1_700_000_000_000);
             Ledger = EmbeddedLedger.Open(_dir.Combine("ledger.db"), Producer, genesis);
             builder.Services.AddSingleton<ILedger>(Ledger);

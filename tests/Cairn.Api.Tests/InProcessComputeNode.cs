@@ -114,6 +114,7 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
                 StdoutCid = stdoutCid.ToString(),
                 StderrCid = stderrCid.ToString(),
                 Usage = new Usage(1000, 10, 1),
+                UsageReport = request.Job.Meta.TryGetValue("deal", out var deal) ? new SignedUsageReport(deal, new Usage(1000, 10, 1), [output.ToString()], "not-signed-by-this-double") : null,
             },
         });
     }
