@@ -14,11 +14,12 @@ public sealed class LedgerApiTests
         await using var host = await ApiHost.StartAsync(cancellationToken: Ct);
         var alice = host.Alice.Did.Text;
         var bob = host.Bob.Did.Text;
-        var receipt = await host.Ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.Transfer(alice, 0, bob, 1200), host.Alice), Ct);
+        var receipt = await host.Ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.Transfer(alice, 0, bob, 1200), host.Ledger.Chain, host.Alice), Ct);
 
         var head = await host.Client.GetLedgerHeadAsync(Ct);
         var expected = await host.Ledger.GetHeadAsync(Ct);
         Assert.Equal(expected.Height, head.Height);
+        Assert.Equal(host.Ledger.Chain.ToString(), head.Chain);
         Assert.Equal(expected.Block.ToString(), head.Block);
         Assert.Equal(Convert.ToHexStringLower(expected.StateRoot.Span), head.StateRoot);
 
@@ -49,10 +50,10 @@ public sealed class LedgerApiTests
         await using var host = await ApiHost.StartAsync(cancellationToken: Ct);
         string alice = host.Alice.Did.Text, bob = host.Bob.Did.Text, orchestrator = host.Producer.Did.Text;
         var offer = new Offer(bob, "small", new ResourceAmounts(1000, 1L << 30, 1L << 30, 0), ["wasm"], new UsagePrices(5, 1, 0), 500, "eu", new Dictionary<string, string> { ["tier"] = "gold" }, true);
-        await host.Ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.PublishOffer(offer, 0), host.Bob), Ct);
-        await host.Ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.Approve(alice, 0, orchestrator, 4000), host.Alice), Ct);
+        await host.Ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.PublishOffer(offer, 0), host.Ledger.Chain, host.Bob), Ct);
+        await host.Ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.Approve(alice, 0, orchestrator, 4000), host.Ledger.Chain, host.Alice), Ct);
         var deadline = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 600_000;
-        await host.Ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.OpenDeal(orchestrator, 0, "d-api", alice, bob, "small", "j", "e", 3000, 500, deadline), host.Producer), Ct);
+        await host.Ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.OpenDeal(orchestrator, 0, "d-api", alice, bob, "small", "j", "e", 3000, 500, deadline), host.Ledger.Chain, host.Producer), Ct);
 
         var listed = Assert.Single((await host.Client.ListOffersAsync(Ct)).Items);
         Assert.Equal(offer with { Labels = listed.Labels, Engines = listed.Engines }, listed);

@@ -25,9 +25,10 @@ internal static class LedgerEndpoints
 
     private static async Task<IResult> HeadAsync(HttpContext context)
     {
-        var head = await Ledger(context).GetHeadAsync(context.RequestAborted);
+        var ledger = Ledger(context);
+        var head = await ledger.GetHeadAsync(context.RequestAborted);
         return Results.Json(
-            new LedgerHeadView { Height = head.Height, Block = head.Block.ToString(), StateRoot = Convert.ToHexStringLower(head.StateRoot.Span), Time = head.Time },
+            new LedgerHeadView { Chain = ledger.Chain.ToString(), Height = head.Height, Block = head.Block.ToString(), StateRoot = Convert.ToHexStringLower(head.StateRoot.Span), Time = head.Time },
             ApiJsonContext.Default.LedgerHeadView);
     }
 
