@@ -70,20 +70,27 @@ internal static class JobEndpoints
             };
         }
 
+        var orchestrator = ApiServices.Require<JobOrchestrator>(context, "orchestrator");
         var validator = context.RequestServices.GetService<JobSpecValidator>();
-        var parsed = validator is null ? JobSpecParser.Parse(text).Job : JobSpecParser.ParseAndValidate(text, validator);
-        if (request.Client is { Length: > 0 } client)
+        JobRecord record;
+        if (validator is null && request.Client is not { Length: > 0 })
         {
-            if (parsed.Payment?.Client is { } named && !string.Equals(named, client, StringComparison.Ordinal))
+            // The orchestrator parses and validates with its own validator, locating every error.
+            record = await orchestrator.SubmitSpecAsync(text, "api", context.RequestAborted);
+        }
+        else
+        {
+            // Without a validator in DI, validation (in SubmitAsync) still runs but cannot locate errors.
+            var parsed = validator is null ? JobSpecParser.Parse(text).Job : JobSpecParser.ParseAndValidate(text, validator);
+            if (request.Client is { Length: > 0 } client)
             {
-                throw new CairnException(ErrorCode.InvalidArgument, $"The spec's Payment.Client ({named}) differs from the request's Client ({client}).") { Hint = "Name the paying client in one place." };
+                // A spec has no Payment.Client: who pays is the submitter's identity, not part of the job.
+                parsed = parsed with { Payment = (parsed.Payment ?? new Payment()) with { Client = client } };
             }
 
-            parsed = parsed with { Payment = (parsed.Payment ?? new Payment()) with { Client = client } };
+            record = await orchestrator.SubmitAsync(parsed, "api", context.RequestAborted);
         }
 
-        var orchestrator = ApiServices.Require<JobOrchestrator>(context, "orchestrator");
-        var record = await orchestrator.SubmitAsync(parsed, "api", context.RequestAborted);
         var store = ApiServices.Require<IJobStore>(context, "job store");
         var evaluations = await store.GetEvaluationsAsync(record.Job.Id, context.RequestAborted);
         return Results.Json(
