@@ -236,6 +236,21 @@ public sealed class JobApiTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Results_WithLongStdout_GiveItsCidButDoNotInlineIt()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var put = await host.Client.SubmitJobAsync("Name: chatty\nMeta: {pad: \"100000\"}\nTasks:\n  - Engine: {Type: noop}\n", cancellationToken: Ct);
+        var done = await host.Client.WaitForJobAsync(put.JobID, null, TimeSpan.FromMilliseconds(20), Ct);
+        var result = Assert.Single((await host.Client.GetJobResultsAsync(put.JobID, Ct)).Items);
+        Assert.Null(result.Stdout);
+        Assert.NotNull(result.StdoutCID);
+        Assert.Equal(InProcessComputeNode.StderrOf(ExecutionId.Parse(done.Executions[0].ID)), result.Stderr);
+        using var stdout = new MemoryStream();
+        await host.Client.CatAsync(result.StdoutCID, stdout, cancellationToken: Ct);
+        Assert.Equal(InProcessComputeNode.StdoutOf(ExecutionId.Parse(done.Executions[0].ID)) + new string('x', 100_000), System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Nodes_AndAgent_DescribeTheComputeNode()
     {
         await using var host = await ApiHost.StartAsync(cancellationToken: Ct);
