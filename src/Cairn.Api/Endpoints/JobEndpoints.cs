@@ -32,11 +32,11 @@ internal static class JobEndpoints
         jobs.MapPut("/", (Delegate)SubmitAsync)
             .Accepts<PutJobRequest>("application/json")
             .Produces<PutJobResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesCairnProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Submit a job: Bacalhau's {Job} or Cairn's {Spec: YAML/JSON text}");
         jobs.MapGet("/", ListAsync).Produces<ListResponse<JobView>>().WithSummary("List jobs, newest first");
-        jobs.MapGet("/{id}", GetAsync).Produces<GetJobResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Describe a job");
-        jobs.MapDelete("/{id}", StopAsync).Produces<StopJobResponse>().ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Stop a job");
+        jobs.MapGet("/{id}", GetAsync).Produces<GetJobResponse>().ProducesCairnProblem(StatusCodes.Status404NotFound).WithSummary("Describe a job");
+        jobs.MapDelete("/{id}", StopAsync).Produces<StopJobResponse>().ProducesCairnProblem(StatusCodes.Status409Conflict).WithSummary("Stop a job");
         jobs.MapGet("/{id}/history", HistoryAsync).Produces<ListResponse<HistoryEntryView>>().WithSummary("A job's audit history");
         jobs.MapGet("/{id}/executions", ExecutionsAsync).Produces<ListResponse<ExecutionView>>().WithSummary("A job's executions");
         jobs.MapGet("/{id}/results", ResultsAsync).Produces<ListResponse<ExecutionResultView>>().WithSummary("What a job's executions produced");

@@ -13,12 +13,12 @@ internal static class LedgerEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var ledger = endpoints.MapGroup(ApiRoutes.V1 + "/ledger").WithTags("Ledger");
-        ledger.MapGet("/head", (Delegate)HeadAsync).Produces<LedgerHeadView>().ProducesProblem(StatusCodes.Status503ServiceUnavailable).WithSummary("The newest block");
+        ledger.MapGet("/head", (Delegate)HeadAsync).Produces<LedgerHeadView>().ProducesCairnProblem(StatusCodes.Status503ServiceUnavailable).WithSummary("The newest block");
         ledger.MapGet("/balance/{did}", BalanceAsync).Produces<BalanceView>().WithSummary("An account's balance and next nonce");
         ledger.MapGet("/history/{did}", HistoryAsync).Produces<ListResponse<LedgerEventView>>().WithSummary("The transactions touching an account");
-        ledger.MapGet("/deals/{id}", DealAsync).Produces<DealView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A deal");
+        ledger.MapGet("/deals/{id}", DealAsync).Produces<DealView>().ProducesCairnProblem(StatusCodes.Status404NotFound).WithSummary("A deal");
         ledger.MapGet("/offers", (Delegate)OffersAsync).Produces<ListResponse<Offer>>().WithSummary("The providers' offers");
-        ledger.MapGet("/tx/{cid}", TransactionAsync).Produces<TransactionView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A transaction's signed DAG-CBOR bytes");
+        ledger.MapGet("/tx/{cid}", TransactionAsync).Produces<TransactionView>().ProducesCairnProblem(StatusCodes.Status404NotFound).WithSummary("A transaction's signed DAG-CBOR bytes");
     }
 
     private static ILedger Ledger(HttpContext context) => ApiServices.Require<ILedger>(context, "ledger");
