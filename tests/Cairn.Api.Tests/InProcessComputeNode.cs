@@ -21,6 +21,7 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
 {
     private readonly ContentRepo _repo;
     private readonly ConcurrentDictionary<ExecutionId, List<LogChunk>> _logs = new();
+    private readonly ConcurrentDictionary<ExecutionId, TaskCompletionSource> _ended = new();
 
     public InProcessComputeNode(ContentRepo repo)
     {
@@ -54,6 +55,7 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
     public Task CancelAsync(CancelExecutionRequest request, CancellationToken cancellationToken = default)
     {
         Cancelled.Enqueue(request.ExecutionId);
+        Ended(request.ExecutionId).TrySetResult();
         return Task.CompletedTask;
     }
 
@@ -72,7 +74,16 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
             cancellationToken.ThrowIfCancellationRequested();
             yield return chunk;
         }
+
+        // Following a live execution: the stream stays open until it ends, then says what came last.
+        if (follow)
+        {
+            await Ended(executionId).Task.WaitAsync(cancellationToken);
+            yield return new LogChunk(LogSource.Stderr, Encoding.UTF8.GetBytes("ended\n"));
+        }
     }
+
+    private TaskCompletionSource Ended(ExecutionId id) => _ended.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     /// <summary>Drops what the node remembers of an execution's logs, as a restart would.</summary>
     public void Forget(ExecutionId executionId) => _logs.TryRemove(executionId, out _);
@@ -98,6 +109,7 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
             return;
         }
 
+        Ended(request.ExecutionId).TrySetResult();
         var importer = new UnixFsImporter(_repo.Blocks, new ImportOptions());
         var stdoutCid = (await importer.ImportFileAsync(new MemoryStream(stdout), null, null, CancellationToken.None)).Cid;
         var stderrCid = (await importer.ImportFileAsync(new MemoryStream(stderr), null, null, CancellationToken.None)).Cid;

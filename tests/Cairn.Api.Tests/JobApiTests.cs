@@ -161,6 +161,35 @@ public sealed class JobApiTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task FollowLogs_OfARunningJob_StreamsUntilItIsStopped()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var put = await host.Client.SubmitJobAsync("Name: live\nLabels: {hold: \"true\"}\nTasks:\n  - Engine: {Type: noop}\n", cancellationToken: Ct);
+        while ((await host.Client.GetJobAsync(put.JobID, Ct)).Executions is not [{ State: ExecutionState.Running }])
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        var frames = new List<LogFrame>();
+        var stopped = false;
+        await foreach (var frame in host.Client.FollowLogsAsync(put.JobID, follow: true, cancellationToken: Ct))
+        {
+            frames.Add(frame);
+            if (!stopped && frame.Stream == "stderr")
+            {
+                // Everything written so far has arrived and the stream is still open: end the job.
+                stopped = true;
+                await host.Client.StopJobAsync(put.JobID, "seen enough", Ct);
+            }
+        }
+
+        Assert.True(stopped);
+        Assert.Equal("ended\n", frames[^1].Data);
+        var execution = ExecutionId.Parse(frames[0].Execution);
+        Assert.Equal(InProcessComputeNode.StdoutOf(execution), string.Concat(frames.Where(f => f.Stream == "stdout").Select(f => f.Data)));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task ListJobs_FiltersByStateAndLabel_AndPages()
     {
         await using var host = await ApiHost.StartAsync(cancellationToken: Ct);
@@ -207,7 +236,7 @@ public sealed class JobApiTests
         var execution = ExecutionId.Parse(done.Executions[0].ID);
 
         var frames = new List<LogFrame>();
-        await foreach (var frame in host.Client.FollowLogsAsync(submitted.JobID, cancellationToken: Ct))
+        await foreach (var frame in host.Client.FollowLogsAsync(submitted.JobID, follow: false, cancellationToken: Ct))
         {
             frames.Add(frame);
         }
