@@ -132,6 +132,17 @@ public sealed class JobApiTests
 
         var bad = await Assert.ThrowsAsync<CairnException>(() => host.Client.GetJobAsync("not-a-job", Ct));
         Assert.Equal(ErrorCode.InvalidArgument, bad.Code);
+
+        // The WebSocket upgrade of an unknown job's logs is refused with the same problem.
+        var ws = await Assert.ThrowsAsync<CairnException>(async () =>
+        {
+            await foreach (var frame in host.Client.FollowLogsAsync(id, cancellationToken: Ct))
+            {
+                Assert.Fail("no frame expected: " + frame);
+            }
+        });
+        Assert.Equal(ErrorCode.NotFound, ws.Code);
+        Assert.Contains(id, ws.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
