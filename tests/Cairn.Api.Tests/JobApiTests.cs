@@ -201,6 +201,33 @@ public sealed class JobApiTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task FollowLogs_OfTwoRunningExecutions_InterleavesBothBeforeEitherEnds()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var put = await host.Client.SubmitJobAsync("Name: pair\nCount: 2\nLabels: {hold: \"true\"}\nTasks:\n  - Engine: {Type: noop}\n", cancellationToken: Ct);
+        while ((await host.Client.GetJobAsync(put.JobID, Ct)).Executions is not [{ State: ExecutionState.Running }, { State: ExecutionState.Running }])
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        var frames = new List<LogFrame>();
+        var stopped = false;
+        await foreach (var frame in host.Client.FollowLogsAsync(put.JobID, follow: true, cancellationToken: Ct))
+        {
+            frames.Add(frame);
+            if (!stopped && frames.Where(f => f.Stream == "stderr").Select(f => f.Execution).Distinct().Count() == 2)
+            {
+                // Both executions' output arrived while both still run.
+                stopped = true;
+                await host.Client.StopJobAsync(put.JobID, null, Ct);
+            }
+        }
+
+        Assert.True(stopped);
+        Assert.Equal(2, frames.Count(f => f.Data == "ended\n"));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task ListJobs_FiltersByStateAndLabel_AndPages()
     {
         await using var host = await ApiHost.StartAsync(cancellationToken: Ct);
