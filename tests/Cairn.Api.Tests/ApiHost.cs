@@ -134,6 +134,11 @@ internal sealed class ApiHost : IAsyncDisposable
             }
         }
 
+        if (Compute is not null)
+        {
+            await Compute.DrainAsync();
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();

@@ -289,6 +289,19 @@ public sealed class JobApiTests
         var missing = await Assert.ThrowsAsync<CairnException>(() => host.Client.GetJobLogsAsync(submitted.JobID, ExecutionId.New().Value, Ct));
         Assert.Equal(ErrorCode.NotFound, missing.Code);
 
+        // A failing log read closes the WebSocket with the error, which the client raises.
+        host.Compute.BreakLogs(execution);
+        var broken = await Assert.ThrowsAsync<CairnException>(async () =>
+        {
+            await foreach (var frame in host.Client.FollowLogsAsync(submitted.JobID, execution.Value, follow: false, Ct))
+            {
+                Assert.Fail("no frame expected: " + frame);
+            }
+        });
+        Assert.Contains("unreadable", broken.Message, StringComparison.Ordinal);
+        var brokenPlain = await Assert.ThrowsAsync<CairnException>(() => host.Client.GetJobLogsAsync(submitted.JobID, execution.Value, Ct));
+        Assert.Equal(ErrorCode.IoError, brokenPlain.Code);
+
         // A node that forgot the execution (restarted): the published stdout and stderr stand in.
         host.Compute.Forget(execution);
         Assert.Equal(plain, await host.Client.GetJobLogsAsync(submitted.JobID, execution.Value, Ct));

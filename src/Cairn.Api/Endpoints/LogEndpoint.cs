@@ -60,7 +60,13 @@ internal static class LogEndpoint
         {
             // The upgrade already answered 101: the close frame is the only place left for the error.
             Log.LogStreamEnded(logger, record.Job.Id.Value, e.Message);
-            var reason = e.Message.Length > 120 ? e.Message[..120] : e.Message;
+            // A close reason is at most 123 bytes of UTF-8.
+            var reason = e.Message;
+            while (Encoding.UTF8.GetByteCount(reason) > 123)
+            {
+                reason = reason[..^1];
+            }
+
             await socket.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, reason, context.RequestAborted);
         }
 
