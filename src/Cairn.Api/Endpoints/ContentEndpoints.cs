@@ -1,0 +1,244 @@
+using Cairn.ApiModels;
+using Cairn.Content;
+using Cairn.Content.Car;
+using Cairn.Content.UnixFs;
+using Cairn.Multiformats;
+using Cairn.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Api.Endpoints;
+
+/// <summary>
+/// <c>/api/v1/content/{cid}?path=</c> (a file's bytes, or a directory's listing as JSON) and the
+/// trustless gateway <c>/ipfs/{cid}[/path]</c>: <c>?format=raw</c> (or <c>Accept:
+/// application/vnd.ipld.raw</c>) answers the one block, <c>?format=car</c> (<c>application/vnd.ipld.car</c>)
+/// the whole DAG as a CARv1 in <c>ipfs dag export</c> order, so a client can verify every block it
+/// receives. Every block is verified against its CID as it is read from the store.
+/// </summary>
+internal static class ContentEndpoints
+{
+    public const string RawType = "application/vnd.ipld.raw";
+    public const string CarType = "application/vnd.ipld.car";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(ApiRoutes.V1 + "/content/{cid}", CatAsync)
+            .WithTags("Content")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces<ListResponse<ContentEntryView>>()
+            .ProducesCairnProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A file's content, or a directory's entries");
+        endpoints.MapGet("/ipfs/{cid}/{**path}", GatewayAsync)
+            .WithTags("Gateway")
+            .Produces(StatusCodes.Status200OK, contentType: RawType)
+            .Produces(StatusCodes.Status200OK, contentType: CarType)
+            .ProducesCairnProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Trustless gateway: ?format=raw for a block, ?format=car for a DAG");
+        endpoints.MapMethods("/ipfs/{cid}/{**path}", [HttpMethods.Head], HeadAsync)
+            .WithTags("Gateway")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesCairnProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Whether the gateway has the block the path resolves to (no body)");
+    }
+
+    // A client probing a gateway before fetching: resolve the path and check the target is here.
+    private static async Task<IResult> HeadAsync(HttpContext context, string cid, string? path, string? format)
+    {
+        var blocks = ApiServices.Blocks(context);
+        var root = ParseCid(cid);
+        var trail = await TrailAsync(blocks, root, (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries), context.RequestAborted);
+        if (!await blocks.HasAsync(trail[^1], context.RequestAborted))
+        {
+            throw NotHere(trail[^1]);
+        }
+
+        context.Response.Headers["X-Ipfs-Roots"] = string.Join(',', trail);
+        context.Response.ContentType = format?.ToLowerInvariant() switch
+        {
+            "raw" => RawType,
+            "car" => CarType,
+            _ => FromAccept(context.Request.Headers.Accept.ToString()) ?? "application/octet-stream",
+        };
+        return Results.Empty;
+    }
+
+    private static async Task<IResult> CatAsync(HttpContext context, string cid, string? path) =>
+        await ServeContentAsync(context, cid, path);
+
+    private static async Task<IResult> GatewayAsync(HttpContext context, string cid, string? path, string? format, [FromQuery(Name = "dag-scope")] string? dagScope)
+    {
+        var wanted = format?.ToLowerInvariant() switch
+        {
+            null or "" => FromAccept(context.Request.Headers.Accept.ToString()),
+            "raw" => RawType,
+            "car" => CarType,
+            _ => throw new CairnException(ErrorCode.InvalidArgument, $"format '{format}' is not supported.") { Hint = "Use ?format=raw or ?format=car." },
+        };
+        if (wanted is null)
+        {
+            return await ServeContentAsync(context, cid, path);
+        }
+
+        var scope = dagScope?.ToLowerInvariant() switch
+        {
+            null or "" or "all" => DagScope.All,
+            "block" => DagScope.Block,
+            "entity" => throw new CairnException(ErrorCode.Unsupported, "dag-scope=entity is not supported.") { Hint = "Use dag-scope=all (the default) or dag-scope=block." },
+            _ => throw new CairnException(ErrorCode.InvalidArgument, $"dag-scope '{dagScope}' is not one of all, block, entity."),
+        };
+        var blocks = ApiServices.Blocks(context);
+        var root = ParseCid(cid);
+        var segments = (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+
+        // Resolve first (it reads and verifies each directory on the way) so a bad path is a clean 404.
+        var trail = await TrailAsync(blocks, root, segments, context.RequestAborted);
+        var target = trail[^1];
+        context.Response.Headers["X-Ipfs-Path"] = "/ipfs/" + root + (segments.Length == 0 ? string.Empty : "/" + string.Join('/', segments));
+        context.Response.Headers["X-Ipfs-Roots"] = string.Join(',', trail);
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers.CacheControl = "public, max-age=29030400, immutable";
+        if (wanted == RawType)
+        {
+            var block = await blocks.GetAsync(target, context.RequestAborted);
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{target}.bin\"";
+            return Results.Bytes(block ?? throw NotHere(target), RawType);
+        }
+
+        // Check the target is here before the 200 goes out: a missing block later can only cut the stream.
+        if (!await blocks.HasAsync(target, context.RequestAborted))
+        {
+            throw NotHere(target);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = CarType + "; version=1; order=dfs; dups=n";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{target}.car\"";
+        await WriteCarAsync(context.Response.Body, blocks, trail, scope, context.RequestAborted);
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// The trustless-gateway CAR: rooted at the requested CID, the blocks that resolve the path in
+    /// order, then the target's DAG in depth-first pre-order (only its first block with
+    /// <c>dag-scope=block</c>), every block once and each verified as it is read.
+    /// </summary>
+    private static async Task WriteCarAsync(Stream output, IBlockStore blocks, List<Cid> trail, DagScope scope, CancellationToken cancellationToken)
+    {
+        var writer = new CarWriter(output);
+        await writer.WriteHeaderAsync([trail[0]], cancellationToken);
+        var written = new HashSet<Cid>();
+        for (var i = 0; i < trail.Count - 1; i++)
+        {
+            if (written.Add(trail[i]))
+            {
+                await writer.WriteBlockAsync(trail[i], await blocks.GetAsync(trail[i], cancellationToken) ?? throw NotHere(trail[i]), cancellationToken);
+            }
+        }
+
+        var stack = new Stack<Cid>();
+        stack.Push(trail[^1]);
+        while (stack.TryPop(out var cid))
+        {
+            if (!written.Add(cid))
+            {
+                continue;
+            }
+
+            var block = await blocks.GetAsync(cid, cancellationToken) ?? throw NotHere(cid);
+            await writer.WriteBlockAsync(cid, block, cancellationToken);
+            if (scope == DagScope.Block)
+            {
+                break;
+            }
+
+            var links = BlockLinks.Get(cid, block);
+            for (var i = links.Count - 1; i >= 0; i--)
+            {
+                stack.Push(links[i]);
+            }
+        }
+
+        await output.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>The CIDs from <paramref name="root"/> through each path segment to the target.</summary>
+    private static async Task<List<Cid>> TrailAsync(IBlockStore blocks, Cid root, string[] segments, CancellationToken cancellationToken)
+    {
+        var trail = new List<Cid> { root };
+        var exporter = new UnixFsExporter(blocks);
+        foreach (var segment in segments)
+        {
+            trail.Add(await exporter.ResolvePathAsync(trail[^1] + "/" + segment, cancellationToken));
+        }
+
+        return trail;
+    }
+
+    private enum DagScope
+    {
+        All,
+        Block,
+    }
+
+    private static async Task<IResult> ServeContentAsync(HttpContext context, string cid, string? path)
+    {
+        var blocks = ApiServices.Blocks(context);
+        var target = await ResolveAsync(blocks, ParseCid(cid), path, context.RequestAborted);
+        var exporter = new UnixFsExporter(blocks);
+        if (target.Codec == Multicodec.DagPb)
+        {
+            // A directory is listed (the exporter reads and checks the node); anything else falls through to the file reader.
+            var entries = new List<ContentEntryView>();
+            try
+            {
+                await foreach (var e in exporter.ListAsync(target, context.RequestAborted))
+                {
+                    entries.Add(new ContentEntryView { Name = e.Name, Cid = e.Cid.ToString(), Size = e.Size, Type = e.Type.ToString().ToLowerInvariant() });
+                }
+
+                return Results.Json(new ListResponse<ContentEntryView> { Items = entries }, ApiJsonContext.Default.ListResponseContentEntryView);
+            }
+            catch (CairnException e) when (e.Code == ErrorCode.InvalidArgument && entries.Count == 0)
+            {
+                // Not a directory: serve it as a file below.
+            }
+        }
+
+        // Files up to the cap are read whole before answering, so a missing or damaged block is a clean 404/422.
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        var options = context.RequestServices.GetRequiredService<IOptions<CairnApiOptions>>().Value;
+        await using var output = new ResponseSpillStream(context.Response, "application/octet-stream", options.MaxBufferedFileBytes);
+        await exporter.WriteFileAsync(target, output, context.RequestAborted);
+        await output.CompleteAsync(context.RequestAborted);
+        return Results.Empty;
+    }
+
+    private static async Task<Cid> ResolveAsync(IBlockStore blocks, Cid root, string? path, CancellationToken cancellationToken)
+    {
+        var trimmed = path?.Trim('/');
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return root;
+        }
+
+        return await new UnixFsExporter(blocks).ResolvePathAsync(root + "/" + trimmed, cancellationToken);
+    }
+
+    private static string? FromAccept(string accept) =>
+        accept.Contains(CarType, StringComparison.OrdinalIgnoreCase) ? CarType
+        : accept.Contains(RawType, StringComparison.OrdinalIgnoreCase) ? RawType
+        : null;
+
+    private static CairnException NotHere(Cid cid) =>
+        new(ErrorCode.NotFound, $"Block {cid} is not in this node's content store.") { Hint = "Add it with `cairn add`, or ask the node that ran the job." };
+
+    internal static Cid ParseCid(string text) =>
+        Cid.TryParse(text, out var cid)
+            ? cid
+            : throw new CairnException(ErrorCode.InvalidArgument, $"'{text}' is not a CID.") { Hint = "A CID looks like bafy... (v1) or Qm... (v0)." };
+}
