@@ -15,7 +15,7 @@ namespace Cairn.Benchmarks;
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public class BlockStoreBenchmarks
+public class BlockStoreBenchmarks : IDisposable
 {
     private const int BlockCount = 256;
     private const int BlockSize = 256 * 1024;
@@ -47,7 +47,27 @@ public class BlockStoreBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
+    public void Cleanup()
+    {
+        _readStore.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the read store.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _readStore?.Dispose();
+        }
+    }
 
     [IterationSetup(Targets = [nameof(RawWriteAllBytes), nameof(FileBlockStorePut)])]
     public void FreshFolder() => _putDir = Directory.CreateDirectory(Path.Combine(_root, "put-" + _iteration++)).FullName;
@@ -69,7 +89,7 @@ public class BlockStoreBenchmarks
     [BenchmarkCategory("put")]
     public async Task FileBlockStorePut()
     {
-        var store = new FileBlockStore(_putDir);
+        using var store = new FileBlockStore(_putDir);
         foreach (var (cid, bytes) in _blocks)
         {
             await store.PutAsync(cid, bytes);

@@ -76,7 +76,7 @@ internal static class ImportRatioMode
                 var home = Path.Combine(Path.GetTempPath(), "cairn-bench-" + Guid.NewGuid().ToString("N"));
                 try
                 {
-                    var store = new FileBlockStore(Path.Combine(home, "blocks"));
+                    using var store = new FileBlockStore(Path.Combine(home, "blocks"));
                     best = Math.Min(best, Time(() => new UnixFsImporter(store, new ImportOptions()).ImportPathAsync(file, false, null, null, CancellationToken.None).GetAwaiter().GetResult()).Wall);
                 }
                 finally
