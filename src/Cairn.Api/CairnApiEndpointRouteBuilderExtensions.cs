@@ -1,0 +1,25 @@
+using Cairn.Api.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace Cairn.Api;
+
+/// <summary>Maps the REST API's routes.</summary>
+public static class CairnApiEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <c>/api/v1/orchestrator/...</c>, <c>/api/v1/agent/...</c>, <c>/api/v1/ledger/...</c>,
+    /// <c>/api/v1/content/...</c>, the trustless gateway <c>/ipfs/...</c> and the OpenAPI document
+    /// at <c>/api/v1/openapi.json</c>. Call <see cref="CairnApiServiceCollectionExtensions.AddCairnApi"/> first.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCairnApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        JobEndpoints.Map(endpoints);
+        AgentEndpoints.Map(endpoints);
+        LedgerEndpoints.Map(endpoints);
+        ContentEndpoints.Map(endpoints);
+        endpoints.MapOpenApi(ApiRoutes.OpenApiDocument);
+        return endpoints;
+    }
+}
