@@ -20,6 +20,16 @@ var accounts = Enumerable.Range(0, accountCount).Select(_ => LedgerKey.Generate(
 var allocations = accounts.ToDictionary(a => a.Did.Text, _ => 1_000_000_000L, StringComparer.Ordinal);
 var genesis = new GenesisConfig("bench", producer.Did.Text, treasury.Did.Text, [], 0, 0, allocations, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
+// The chain id every transaction names is the genesis block's CID, so the ledger is created first.
+var dir = Path.Combine(Path.GetTempPath(), "cairn-ledger-bench-" + Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(dir);
+var path = Path.Combine(dir, "ledger.db");
+Cairn.Multiformats.Cid chain;
+await using (var created = EmbeddedLedger.Open(path, producer, genesis))
+{
+    chain = created.Chain;
+}
+
 // Pre-sign: clients sign, not the ledger, so signing is outside every measured section.
 var sw = Stopwatch.StartNew();
 var nonces = new long[accountCount];
@@ -36,7 +46,7 @@ Parallel.For(0, accountCount, a =>
     {
         var to = accounts[(a + 1 + (i / accountCount)) % accountCount].Did.Text;
         var body = new TransactionBody(TxTypes.Transfer, accounts[a].Did.Text, nonces[a]++, new Dictionary<string, object?>(StringComparer.Ordinal) { ["to"] = to, ["amount"] = 1L + (i % 100) });
-        txs[i] = TransactionCodec.Sign(body, accounts[a]);
+        txs[i] = TransactionCodec.Sign(body, chain, accounts[a]);
     }
 });
 Console.WriteLine($"signed {txCount} transactions in {sw.Elapsed.TotalSeconds:F1} s (setup, not measured)");
@@ -84,14 +94,11 @@ double RawAll()
 var rawAll = RawAll();
 Console.WriteLine($"raw P-256 verify: {rawOne,10:N0} /s on 1 thread, {rawAll,10:N0} /s on {cores} cores");
 
-var dir = Path.Combine(Path.GetTempPath(), "cairn-ledger-bench-" + Guid.NewGuid().ToString("N"));
-Directory.CreateDirectory(dir);
-var path = Path.Combine(dir, "ledger.db");
 try
 {
     // Append: everything submitted at once, in flight together, as a busy node would see it.
     double appendRate;
-    await using (var ledger = EmbeddedLedger.Open(path, producer, genesis))
+    await using (var ledger = EmbeddedLedger.Open(path, producer))
     {
         // One submitter per core, each owning a share of the senders so every account's nonces
         // arrive in order; signatures are checked on the submitting threads, as with concurrent
@@ -193,7 +200,7 @@ static void Phases(string path)
     sw.Restart();
     var blockObjs = blocks.Select(b => BlockCodec.Decode(b.Data)).ToList();
     Console.WriteLine($"  phase block decode:     {rows.Count / sw.Elapsed.TotalSeconds,12:N0} tx/s");
-    var state = new MarketState(blockObjs[0].Genesis!);
+    var state = new MarketState(blockObjs[0].Genesis!, BlockCodec.IdOf(blocks[0].Data));
     var commitment = new StateCommitment();
     commitment.Update(state, state.TakeDirty());
     double apply = 0, root = 0;

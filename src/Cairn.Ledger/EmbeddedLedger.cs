@@ -49,6 +49,12 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
     /// <summary>The genesis block's CID: the chain's identity.</summary>
     public Cid Genesis { get; }
 
+    /// <inheritdoc/>
+    public Cid Chain => Genesis;
+
+    /// <summary>Signs a transaction body for this ledger's chain.</summary>
+    public SignedTransaction Sign(TransactionBody body, LedgerKey key) => TransactionCodec.Sign(body, Genesis, key);
+
     /// <summary>The genesis configuration.</summary>
     public GenesisConfig GenesisConfig => _state.Genesis;
 
@@ -145,7 +151,7 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
             throw new CairnException(ErrorCode.InvalidArgument, "Fee rates are basis points between 0 and 10000.");
         }
 
-        var state = new MarketState(genesis);
+        var state = new MarketState(genesis, chain: null);
         var root = new StateCommitment().Update(state, state.TakeDirty());
         var block = BlockCodec.Sign(new Block(0, null, genesis.Time, [], root, producer.Did.Text, genesis, ReadOnlyMemory<byte>.Empty), producer);
         var data = BlockCodec.Encode(block);
@@ -179,6 +185,14 @@ public sealed partial class EmbeddedLedger : ILedger, IAsyncDisposable
         if (data.Length > MaxTransactionBytes)
         {
             throw new CairnException(ErrorCode.InvalidInput, $"The transaction is {data.Length} bytes; at most {MaxTransactionBytes} are accepted.");
+        }
+
+        if (tx.Body.Chain != Genesis)
+        {
+            throw new CairnException(ErrorCode.InvalidInput, $"The {tx.Body.Type} transaction from {tx.Body.From} is for chain {tx.Body.Chain?.ToString() ?? "(none)"} on chain {Genesis}.")
+            {
+                Hint = "Sign transactions for this ledger's chain (ILedger.Chain, the genesis block CID: `cairn ledger show 0`).",
+            };
         }
 
         if (!TransactionCodec.VerifySignature(tx, signingBytes))

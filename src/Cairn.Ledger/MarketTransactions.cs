@@ -7,7 +7,8 @@ namespace Cairn.Ledger;
 /// <summary>
 /// Typed builders for the market's transaction bodies, so the orchestrator, compute nodes and
 /// wallets need not know payload field names (docs/ledger.md lists them). Sign the result with
-/// <see cref="TransactionCodec.Sign"/> and submit it through <see cref="ILedger.SubmitAsync"/>.
+/// <see cref="TransactionCodec.Sign"/> for the ledger's <see cref="ILedger.Chain"/> (or <see cref="EmbeddedLedger.Sign"/>)
+/// and submit it through <see cref="ILedger.SubmitAsync"/>.
 /// </summary>
 public static class MarketTransactions
 {

@@ -2,6 +2,7 @@ using Cairn.Ledger.Chain;
 using Cairn.Ledger.Identity;
 using Cairn.Ledger.State;
 using Cairn.Market;
+using Cairn.Multiformats;
 
 namespace Cairn.Ledger.Tests;
 
@@ -44,13 +45,30 @@ public sealed class Parties : IDisposable
 
     public GenesisConfig Genesis { get; }
 
+    /// <summary>
+    /// The chain transactions are signed for: a stand-in CID for tests that drive the rules
+    /// directly, replaced by the real genesis CID when <see cref="Open"/> creates a ledger.
+    /// </summary>
+    public Cid Chain { get; set; } = Cid.Compute(1, Multicodec.DagCbor, "rules-only test chain"u8);
+
+    /// <summary>Opens (creating it with <see cref="Genesis"/> when new) a ledger and signs for its chain from now on.</summary>
+    public EmbeddedLedger Open(string path, LedgerOptions? options = null)
+    {
+        var ledger = EmbeddedLedger.Open(path, Producer, Genesis, options);
+        Chain = ledger.Chain;
+        return ledger;
+    }
+
+    /// <summary>A fresh state at genesis on <see cref="Chain"/>.</summary>
+    internal MarketState NewState() => new(Genesis, Chain);
+
     public long Time => Genesis.Time + 1000;
 
     /// <summary>A body with the sender's next nonce (counted here, as a wallet would).</summary>
     public TransactionBody Body(LedgerKey from, string type, Dictionary<string, object?> payload, long? fee = null, long? expires = null, long? nonce = null)
     {
         var n = nonce ?? _nonces.GetValueOrDefault(from.Did.Text);
-        return new TransactionBody(type, from.Did.Text, n, payload, fee, expires);
+        return new TransactionBody(type, from.Did.Text, n, payload, fee, expires, Chain);
     }
 
     /// <summary>Marks the sender's nonce used (after a transaction was accepted).</summary>
@@ -60,7 +78,7 @@ public sealed class Parties : IDisposable
     {
         var body = Body(from, type, payload, fee, expires);
         Used(body);
-        return TransactionCodec.Sign(body, from);
+        return TransactionCodec.Sign(body, Chain, from);
     }
 
     public static Dictionary<string, object?> P(params (string Key, object? Value)[] fields)

@@ -15,6 +15,12 @@ namespace Cairn.Market;
 public interface ILedger
 {
     /// <summary>
+    /// The chain's identity (the embedded ledger's genesis block CID). Every transaction names it in
+    /// its signed <see cref="TransactionBody.Chain"/>, and a ledger rejects transactions for another chain.
+    /// </summary>
+    Cid Chain { get; }
+
+    /// <summary>
     /// Validates and appends a transaction; completes once the block holding it is durable.
     /// A transaction that breaks a rule fails with <see cref="ErrorCode.Conflict"/> (nonce, state)
     /// or <see cref="ErrorCode.InvalidInput"/> (malformed, bad signature) and changes nothing.

@@ -62,7 +62,7 @@ internal static class Replayer
                     {
                         try
                         {
-                            state = new MarketState(block.Genesis!);
+                            state = new MarketState(block.Genesis!, b.Cid);
                         }
                         catch (Exception e) when (e is RuleViolation or OverflowException)
                         {

@@ -7,26 +7,37 @@ using Cairn.Multiformats;
 namespace Cairn.Ledger.Chain;
 
 /// <summary>
-/// The wire form of a transaction: the DAG-CBOR map <c>{type, from, nonce, payload, fee?, expires?, sig}</c>.
+/// The wire form of a transaction: the DAG-CBOR map <c>{type, chain, from, nonce, payload, fee?, expires?, sig}</c>.
 /// The signature covers the canonical encoding of the same map without <c>sig</c>; the id is the
-/// CIDv1 (dag-cbor, sha2-256) of the whole signed map.
+/// CIDv1 (dag-cbor, sha2-256) of the whole signed map. <c>chain</c> is a link to the genesis block
+/// of the chain the sender meant, so the signature holds on that chain only.
 /// </summary>
 public static class TransactionCodec
 {
-    /// <summary>The canonical bytes the sender signs.</summary>
+    /// <summary>The canonical bytes the sender signs (the body must name its chain).</summary>
     public static byte[] SigningBytes(TransactionBody body) => DagCbor.Encode(ToMap(body, null));
 
-    /// <summary>Signs a body with the sender's key.</summary>
-    public static SignedTransaction Sign(TransactionBody body, LedgerKey key)
+    /// <summary>
+    /// Signs a body for one chain (<see cref="ILedger.Chain"/>, the genesis block's CID) with the
+    /// sender's key; the body's <see cref="TransactionBody.Chain"/> is set to <paramref name="chain"/>.
+    /// </summary>
+    public static SignedTransaction Sign(TransactionBody body, Cid chain, LedgerKey key)
     {
         ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(key);
         if (body.From != key.Did.Text)
         {
             throw new CairnException(ErrorCode.InvalidArgument, $"The transaction is from {body.From} but the key is {key.Did.Text}.");
         }
 
-        return new SignedTransaction(body, key.Sign(SigningBytes(body)));
+        if (body.Chain is { } named && named != chain)
+        {
+            throw new CairnException(ErrorCode.InvalidArgument, $"The transaction names chain {named} but is being signed for chain {chain}.");
+        }
+
+        var forChain = body with { Chain = chain };
+        return new SignedTransaction(forChain, key.Sign(SigningBytes(forChain)));
     }
 
     /// <summary>The signed transaction's DAG-CBOR bytes.</summary>
@@ -54,6 +65,7 @@ public static class TransactionCodec
         var count = reader.ReadStartMap();
         var headerLength = reader.Position;
         string? type = null, from = null;
+        Cid? chain = null;
         long? nonce = null, fee = null, expires = null;
         Dictionary<string, object?>? payload = null;
         byte[]? sig = null;
@@ -69,6 +81,9 @@ public static class TransactionCodec
                     break;
                 case "from":
                     from = reader.ReadString();
+                    break;
+                case "chain":
+                    chain = reader.ReadCid();
                     break;
                 case "nonce":
                     nonce = reader.ReadInt64();
@@ -93,18 +108,18 @@ public static class TransactionCodec
         }
 
         reader.ReadEnd();
-        if (type is null || from is null || nonce is null || payload is null || sig is null)
+        if (type is null || chain is null || from is null || nonce is null || payload is null || sig is null)
         {
-            throw Invalid("a required field (type, from, nonce, payload, sig) is missing");
+            throw Invalid("a required field (type, chain, from, nonce, payload, sig) is missing");
         }
 
         // The unsigned map is the same bytes minus the sig entry, with a count one lower; maps of at
-        // most 23 entries have a one-byte header, and a transaction has at most 7.
+        // most 23 entries have a one-byte header, and a transaction has at most 8.
         signingBytes = new byte[data.Length - (sigEnd - sigStart)];
         signingBytes[0] = (byte)(0xA0 + count - 1);
         data[headerLength..sigStart].CopyTo(signingBytes.AsSpan(1));
         data[sigEnd..].CopyTo(signingBytes.AsSpan(1 + sigStart - headerLength));
-        return new SignedTransaction(new TransactionBody(type, from, nonce.Value, payload, fee, expires), sig);
+        return new SignedTransaction(new TransactionBody(type, from, nonce.Value, payload, fee, expires, chain), sig);
     }
 
     /// <summary>Checks the signature of a decoded transaction.</summary>
@@ -117,9 +132,18 @@ public static class TransactionCodec
     private static Dictionary<string, object?> ToMap(TransactionBody body, byte[]? sig)
     {
         ArgumentNullException.ThrowIfNull(body);
+        if (body.Chain is null)
+        {
+            throw new CairnException(ErrorCode.InvalidArgument, $"The {body.Type} transaction from {body.From} names no chain.")
+            {
+                Hint = "Sign it with TransactionCodec.Sign(body, ledger.Chain, key).",
+            };
+        }
+
         var map = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["type"] = body.Type,
+            ["chain"] = body.Chain,
             ["from"] = body.From,
             ["nonce"] = body.Nonce,
             ["payload"] = body.Payload,

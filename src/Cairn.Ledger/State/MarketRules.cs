@@ -36,6 +36,12 @@ internal static class MarketRules
 
     private static void ApplyCore(MarketState state, TransactionBody tx, long blockTime)
     {
+        // First, so a transaction replayed from another chain is named as such, not as a nonce clash.
+        if (tx.Chain is null || state.Chain is null || tx.Chain != state.Chain)
+        {
+            throw new RuleViolation($"The {tx.Type} transaction from {tx.From} is for chain {tx.Chain?.ToString() ?? "(none)"} on chain {state.Chain?.ToString() ?? "(none)"}.");
+        }
+
         if (tx.Expires is { } expires && blockTime > expires)
         {
             throw new RuleViolation($"The transaction expired at {expires}; the block time is {blockTime}.");

@@ -1,4 +1,5 @@
 using Cairn.Market;
+using Cairn.Multiformats;
 
 namespace Cairn.Ledger.State;
 
@@ -21,10 +22,17 @@ internal sealed class MarketState
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly HashSet<string> _orchestrators = new(StringComparer.Ordinal);
 
-    public MarketState(GenesisConfig genesis)
+    /// <param name="genesis">The roles and the initial supply.</param>
+    /// <param name="chain">
+    /// The genesis block's CID, which every transaction must name. Null only while the genesis
+    /// block itself is being built (its state root is needed before its CID exists); such a state
+    /// accepts no transaction.
+    /// </param>
+    public MarketState(GenesisConfig genesis, Cid? chain)
     {
         ArgumentNullException.ThrowIfNull(genesis);
         Genesis = genesis;
+        Chain = chain;
         foreach (var o in genesis.Orchestrators)
         {
             _orchestrators.Add(o);
@@ -48,6 +56,9 @@ internal sealed class MarketState
     }
 
     public GenesisConfig Genesis { get; }
+
+    /// <summary>The chain this state belongs to (the genesis block's CID).</summary>
+    public Cid? Chain { get; }
 
     public int Count => _entries.Count;
 

@@ -35,7 +35,7 @@ internal static class CrashChild
             for (var i = 0; i < 100; i++)
             {
                 var body = new TransactionBody(TxTypes.Transfer, alice.Did.Text, nonce++, new Dictionary<string, object?>(StringComparer.Ordinal) { ["to"] = bob, ["amount"] = 1L });
-                wave.Add(ledger.SubmitAsync(TransactionCodec.Sign(body, alice), CancellationToken.None).AsTask());
+                wave.Add(ledger.SubmitAsync(ledger.Sign(body, alice), CancellationToken.None).AsTask());
             }
 
             foreach (var t in wave)

@@ -17,7 +17,7 @@ public sealed class EmbeddedLedgerTests : IDisposable
 
     private string DbPath => _dir.Combine("ledger.db");
 
-    private EmbeddedLedger Open() => EmbeddedLedger.Open(DbPath, _p.Producer, _p.Genesis);
+    private EmbeddedLedger Open() => _p.Open(DbPath);
 
     [Fact(Timeout = 60_000)]
     public async Task Submit_Transfers_CommittedInBlocksAndVerifiable()
@@ -60,6 +60,32 @@ public sealed class EmbeddedLedgerTests : IDisposable
         var e = await Assert.ThrowsAsync<Cairn.Ledger.State.RuleViolation>(() => badTask);
         Assert.Contains("less than", e.Message, StringComparison.Ordinal);
         Assert.Equal(1, (await goodTask).Height);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Submit_TransactionSignedForAnotherChain_IsRejected()
+    {
+        // Two chains from the very same genesis configuration, producer and accounts: a transfer
+        // Alice signed for one must not move her money on the other.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
+        await using var first = Open();
+        var forFirst = _p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 7L)));
+        await first.SubmitAsync(forFirst, cts.Token);
+        await using var second = EmbeddedLedger.Open(_dir.Combine("second.db"), _p.Producer, _p.Genesis);
+        Assert.NotEqual(first.Chain, second.Chain);
+        var e = await Assert.ThrowsAsync<CairnException>(() => second.SubmitAsync(forFirst, cts.Token).AsTask());
+        Assert.Equal(ErrorCode.InvalidInput, e.Code);
+        Assert.Contains($"for chain {first.Chain} on chain {second.Chain}", e.Message, StringComparison.Ordinal);
+        Assert.NotNull(e.Hint);
+        var wire = await Assert.ThrowsAsync<CairnException>(() => second.SubmitEncodedAsync(TransactionCodec.Encode(forFirst), cts.Token).AsTask());
+        Assert.Equal(ErrorCode.InvalidInput, wire.Code);
+        Assert.Equal(0, await second.GetBalanceAsync(_p.Bob.Did.Text, cts.Token));
+        Assert.Equal(0, await second.GetNextNonceAsync(_p.Alice.Did.Text, cts.Token));
+
+        // Signed for the second chain, the same transfer is fine there.
+        var forSecond = second.Sign(forFirst.Body with { Chain = null }, _p.Alice);
+        Assert.Equal(1, (await second.SubmitAsync(forSecond, cts.Token)).Height);
+        Assert.Equal(7, await second.GetBalanceAsync(_p.Bob.Did.Text, cts.Token));
     }
 
     [Fact(Timeout = 60_000)]

@@ -24,13 +24,13 @@ public sealed class ForgedChainTests : IDisposable
 
     private async Task<LedgerHead> GenesisAsync()
     {
-        await using var ledger = EmbeddedLedger.Open(DbPath, _p.Producer, _p.Genesis);
+        await using var ledger = _p.Open(DbPath);
         return await ledger.GetHeadAsync(CancellationToken.None);
     }
 
     private void AppendBlock(LedgerHead parent, IReadOnlyList<SignedTransaction> txs, LedgerKey signer, Func<byte[], byte[]>? rootOverride = null)
     {
-        var state = new MarketState(_p.Genesis);
+        var state = _p.NewState();
         var commitment = new StateCommitment();
         commitment.Update(state, state.TakeDirty());
         var time = parent.Time + 1;
@@ -112,6 +112,52 @@ public sealed class ForgedChainTests : IDisposable
         var r = EmbeddedLedger.Verify(DbPath, CancellationToken.None);
         Assert.Equal(1, r.BadHeight);
         Assert.Contains("signature", r.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task BlockWithATransactionForAnotherChain_IsNamed()
+    {
+        var head = await GenesisAsync();
+        var otherChain = BlockCodec.IdOf("another ledger's genesis"u8);
+        var tx = TransactionCodec.Sign(_p.Body(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 5L))) with { Chain = null }, otherChain, _p.Alice);
+        AppendBlock(head, [tx], _p.Producer);
+        var r = EmbeddedLedger.Verify(DbPath, CancellationToken.None);
+        Assert.False(r.Ok);
+        Assert.Equal(1, r.BadHeight);
+        Assert.Contains($"for chain {otherChain} on chain {r.Genesis}", r.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TransactionCodec_WithoutChain_IsRejected()
+    {
+        // A transaction as it was signed before chain ids existed: valid signature, no chain field.
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["type"] = TxTypes.Transfer,
+            ["from"] = _p.Alice.Did.Text,
+            ["nonce"] = 0L,
+            ["payload"] = P(("to", _p.Bob.Did.Text), ("amount", 5L)),
+        };
+        map["sig"] = _p.Alice.Sign(Cairn.Content.DagCbor.DagCbor.Encode(map));
+        var data = Cairn.Content.DagCbor.DagCbor.Encode(map);
+        var e = Assert.Throws<CairnException>(() => TransactionCodec.Decode(data, out _));
+        Assert.Equal(ErrorCode.InvalidInput, e.Code);
+        Assert.Contains("chain", e.Message, StringComparison.Ordinal);
+
+        map["chain"] = "not a link";
+        Assert.ThrowsAny<CairnException>(() => TransactionCodec.Decode(Cairn.Content.DagCbor.DagCbor.Encode(map), out _));
+    }
+
+    [Fact]
+    public void TransactionCodec_UnsignedBodyWithoutChain_CannotBeEncoded()
+    {
+        var body = MarketTransactions.Transfer(_p.Alice.Did.Text, 0, _p.Bob.Did.Text, 5);
+        Assert.Null(body.Chain);
+        var e = Assert.Throws<CairnException>(() => TransactionCodec.SigningBytes(body));
+        Assert.Contains("names no chain", e.Message, StringComparison.Ordinal);
+        var signed = TransactionCodec.Sign(body, _p.Chain, _p.Alice);
+        Assert.Equal(_p.Chain, signed.Body.Chain);
+        Assert.Throws<CairnException>(() => TransactionCodec.Sign(signed.Body, BlockCodec.IdOf("elsewhere"u8), _p.Alice));
     }
 
     [Fact]

@@ -27,7 +27,28 @@ public sealed class InteropTests : IDisposable
         var tx = _p.SignTx(_p.Orchestrator, TxTypes.DealSettle, P(("id", "d-1"), ("usage", UsageReports.UsageMap(usage)), ("results", results), ("report", new byte[64])), fee: 7, expires: 1_800_000_000_000);
         var data = TransactionCodec.Encode(tx);
         var output = await NodeOracle.RunAsync("ledger-block.mjs", [Convert.ToHexStringLower(data)], cts.Token);
-        Assert.Equal($"{TransactionCodec.IdOf(data)} identical expires,fee,from,nonce,payload,sig,type", output);
+        // The chain is an IPLD link to the genesis block, not a string the reference decoder cannot follow.
+        Assert.Equal($"{TransactionCodec.IdOf(data)} identical chain,expires,fee,from,nonce,payload,sig,type chain={_p.Chain}", output);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task CommittedTransaction_ReferenceDecoderSeesChainLink_ToGenesisBlock()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
+        var db = _dir.Combine("ledger.db");
+        Cid genesis;
+        TxReceipt receipt;
+        byte[] data;
+        await using (var ledger = _p.Open(db))
+        {
+            genesis = ledger.Chain;
+            receipt = await ledger.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 3L))), cts.Token);
+            data = (await ledger.GetTransactionBytesAsync(receipt.TxId, cts.Token))!;
+        }
+
+        Assert.Equal(LedgerSnapshot.Find(db, "0")!.Value.Cid, genesis);
+        var output = await NodeOracle.RunAsync("ledger-block.mjs", [Convert.ToHexStringLower(data)], cts.Token);
+        Assert.Equal($"{receipt.TxId} identical chain,from,nonce,payload,sig,type chain={genesis}", output);
     }
 
     [Fact(Timeout = 60_000)]
@@ -35,7 +56,7 @@ public sealed class InteropTests : IDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
         var db = _dir.Combine("ledger.db");
-        await using (var ledger = EmbeddedLedger.Open(db, _p.Producer, _p.Genesis))
+        await using (var ledger = _p.Open(db))
         {
             await ledger.SubmitAsync(_p.SignTx(_p.Alice, TxTypes.Transfer, P(("to", _p.Bob.Did.Text), ("amount", 3L))), cts.Token);
         }

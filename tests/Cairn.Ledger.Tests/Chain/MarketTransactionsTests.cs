@@ -23,9 +23,9 @@ public sealed class MarketTransactionsTests : IDisposable
         var db = _dir.Combine("ledger.db");
         string alice = _p.Alice.Did.Text, provider = _p.Provider.Did.Text, orchestrator = _p.Orchestrator.Did.Text;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await using (var ledger = EmbeddedLedger.Open(db, _p.Producer, _p.Genesis))
+        await using (var ledger = _p.Open(db))
         {
-            async Task Submit(TransactionBody body, Cairn.Ledger.Identity.LedgerKey key) => await ledger.SubmitAsync(TransactionCodec.Sign(body, key), cts.Token);
+            async Task Submit(TransactionBody body, Cairn.Ledger.Identity.LedgerKey key) => await ledger.SubmitAsync(ledger.Sign(body, key), cts.Token);
             var offer = new Offer(provider, "gpu-1", new ResourceAmounts(4000, 8L << 30, 100L << 30, 1), ["docker"], new UsagePrices(0, 20, 3), 500, "us-east", new Dictionary<string, string> { ["gpu"] = "a100" }, true);
             await Submit(MarketTransactions.PublishOffer(offer, 0), _p.Provider);
             Assert.Equal(offer.Labels, (await ledger.GetOfferAsync(provider, "gpu-1", cts.Token))!.Labels);

@@ -22,7 +22,7 @@ public sealed class TamperTests : IDisposable
     /// <summary>Five blocks of four transfers each (heights 1–5) after genesis.</summary>
     private async Task BuildAsync(CancellationToken cancellationToken)
     {
-        await using var ledger = EmbeddedLedger.Open(DbPath, _p.Producer, _p.Genesis, new LedgerOptions { MaxBlockTransactions = 4, BlockInterval = TimeSpan.FromSeconds(10) });
+        await using var ledger = _p.Open(DbPath, new LedgerOptions { MaxBlockTransactions = 4, BlockInterval = TimeSpan.FromSeconds(10) });
         for (var b = 0; b < 5; b++)
         {
             await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
@@ -188,7 +188,7 @@ public sealed class TamperTests : IDisposable
         await BuildAsync(cts.Token);
         // Alice really signs a different transfer with the same nonce; the attacker swaps it in, CID column and all.
         var stored = TransactionCodec.Decode(Blob("SELECT data FROM txs WHERE height = 1 AND idx = 0"), out _);
-        var forged = TransactionCodec.Sign(stored.Body with { Payload = P(("to", _p.Bob.Did.Text), ("amount", 90_000L)) }, _p.Alice);
+        var forged = TransactionCodec.Sign(stored.Body with { Payload = P(("to", _p.Bob.Did.Text), ("amount", 90_000L)) }, stored.Body.Chain!, _p.Alice);
         var data = TransactionCodec.Encode(forged);
         using (var c = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
         {

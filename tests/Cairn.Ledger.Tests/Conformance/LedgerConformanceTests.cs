@@ -35,7 +35,7 @@ public abstract class LedgerConformanceTests : IDisposable
     }
 
     private static Task<TxReceipt> Submit(ILedger ledger, TransactionBody body, LedgerKey key, CancellationToken ct) =>
-        ledger.SubmitAsync(TransactionCodec.Sign(body, key), ct).AsTask();
+        ledger.SubmitAsync(TransactionCodec.Sign(body, ledger.Chain, key), ct).AsTask();
 
     [Fact(Timeout = 60_000)]
     public async Task Transfer_Committed_BalancesNoncesAndHistoryFollow()

@@ -41,7 +41,7 @@ public sealed class MarketPropertyTests : IDisposable
 
     private bool Run(int[] ops)
     {
-        var state = new MarketState(_p.Genesis);
+        var state = _p.NewState();
         var commitment = new StateCommitment();
         commitment.Update(state, state.TakeDirty());
         var nonces = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -54,12 +54,12 @@ public sealed class MarketPropertyTests : IDisposable
         var setup = new List<TransactionBody>();
         for (var i = 0; i < 3; i++)
         {
-            setup.Add(new TransactionBody(TxTypes.OfferPublish, _p.Provider.Did.Text, i, OfferPayload("o" + i, minCollateral: 100 * i)));
+            setup.Add(new TransactionBody(TxTypes.OfferPublish, _p.Provider.Did.Text, i, OfferPayload("o" + i, minCollateral: 100 * i)) with { Chain = _p.Chain });
         }
 
-        setup.Add(new TransactionBody(TxTypes.Approve, _p.Alice.Did.Text, 0, P(("spender", _p.Orchestrator.Did.Text), ("amount", 30_000L))));
-        setup.Add(new TransactionBody(TxTypes.Transfer, _p.Treasury.Did.Text, 0, P(("to", _p.Bob.Did.Text), ("amount", 30_000L))));
-        setup.Add(new TransactionBody(TxTypes.Approve, _p.Bob.Did.Text, 0, P(("spender", _p.Orchestrator.Did.Text), ("amount", 30_000L))));
+        setup.Add(new TransactionBody(TxTypes.Approve, _p.Alice.Did.Text, 0, P(("spender", _p.Orchestrator.Did.Text), ("amount", 30_000L))) with { Chain = _p.Chain });
+        setup.Add(new TransactionBody(TxTypes.Transfer, _p.Treasury.Did.Text, 0, P(("to", _p.Bob.Did.Text), ("amount", 30_000L))) with { Chain = _p.Chain });
+        setup.Add(new TransactionBody(TxTypes.Approve, _p.Bob.Did.Text, 0, P(("spender", _p.Orchestrator.Did.Text), ("amount", 30_000L))) with { Chain = _p.Chain });
         foreach (var body in setup)
         {
             MarketRules.Apply(state, body, time);
@@ -98,7 +98,7 @@ public sealed class MarketPropertyTests : IDisposable
         blocks.Add((time, current, commitment.Update(state, state.TakeDirty())));
 
         // Replay from genesis, with a fresh commitment, reproduces every root.
-        var replay = new MarketState(_p.Genesis);
+        var replay = _p.NewState();
         var replayCommitment = new StateCommitment();
         replayCommitment.Update(replay, replay.TakeDirty());
         foreach (var (blockTime, txs, root) in blocks)
@@ -177,7 +177,7 @@ public sealed class MarketPropertyTests : IDisposable
             13 => TxTypes.SubscriptionCreate,
             _ => TxTypes.SubscriptionClose,
         };
-        return new TransactionBody(type, actor.Did.Text, nonce, payload, Fee: op % 7 == 0 ? amount % 20 : null);
+        return new TransactionBody(type, actor.Did.Text, nonce, payload, Fee: op % 7 == 0 ? amount % 20 : null, Chain: _p.Chain);
     }
 
     private Dictionary<string, object?> DealPayload(string deal, int id, int amount, long time)

@@ -15,7 +15,7 @@ public sealed class MarketRulesTests : IDisposable
 
     public MarketRulesTests()
     {
-        _state = new MarketState(_p.Genesis);
+        _state = _p.NewState();
         _commitment.Update(_state, _state.TakeDirty());
     }
 
@@ -63,6 +63,19 @@ public sealed class MarketRulesTests : IDisposable
         var results = new List<Cid> { Cid.Compute(1, Multicodec.Raw, "out"u8) };
         var report = UsageReports.Sign(signer ?? _p.Provider, id, usage, results);
         return P(("id", id), ("usage", UsageReports.UsageMap(usage)), ("results", results), ("report", report));
+    }
+
+    [Fact]
+    public void AnyType_ForAnotherChain_IsRejectedFirst()
+    {
+        var other = Cid.Compute(1, Multicodec.DagCbor, "another chain"u8);
+        var body = _p.Body(_p.Alice, TxTypes.Transfer, P(("to", Bob), ("amount", 5L))) with { Chain = other };
+        var e = Assert.Throws<RuleViolation>(() => MarketRules.Apply(_state, body, _p.Time));
+        Assert.Contains($"for chain {other} on chain {_p.Chain}", e.Message, StringComparison.Ordinal);
+        Assert.Throws<RuleViolation>(() => MarketRules.Apply(_state, body with { Chain = null }, _p.Time));
+        Assert.Equal(0, _state.Account(Alice).Nonce);
+        Accept(_p.Alice, TxTypes.Transfer, P(("to", Bob), ("amount", 5L)));
+        Assert.Equal(5, Balance(Bob));
     }
 
     [Fact]
