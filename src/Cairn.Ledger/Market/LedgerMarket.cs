@@ -364,7 +364,7 @@ public sealed class LedgerMarket : IMarket, IDisposable
         }
     }
 
-    private SignedTransaction Sign(TransactionBody body) => TransactionCodec.Sign(body, _key);
+    private SignedTransaction Sign(TransactionBody body) => TransactionCodec.Sign(body, _ledger.Chain, _key);
 
     private static MarketTx ToMarketTx(TxReceipt receipt) => new(receipt.TxId.ToString(), receipt.Height);
 

@@ -26,7 +26,7 @@ public sealed class LedgerMarketTests : IAsyncLifetime, IDisposable
         _orchestrator = new LedgerMarket(_ledger, _p.Orchestrator, TimeProvider.System);
         _provider = new LedgerMarket(_ledger, _p.Provider, TimeProvider.System);
         await _provider.PublishOfferAsync(NewOffer(), CancellationToken.None);
-        await _ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.Approve(Alice, 0, _p.Orchestrator.Did.Text, 80_000), _p.Alice), CancellationToken.None);
+        await _ledger.SubmitAsync(TransactionCodec.Sign(MarketTransactions.Approve(Alice, 0, _p.Orchestrator.Did.Text, 80_000), _ledger.Chain, _p.Alice), CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await _ledger.DisposeAsync();
