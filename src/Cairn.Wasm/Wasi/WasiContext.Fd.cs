@@ -266,7 +266,12 @@ internal sealed partial class WasiContext
             return EBadf;
         }
 
-        e.Stream!.SetLength(size);
+        if (e.ReadOnly || !e.Stream!.CanWrite)
+        {
+            return e.ReadOnly ? ERofs : EBadf;
+        }
+
+        e.Stream.SetLength(size);
         return Success;
     }
 

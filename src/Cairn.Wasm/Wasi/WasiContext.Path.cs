@@ -83,6 +83,7 @@ internal sealed partial class WasiContext
         }
 
         const int Creat = 1, Directory = 2, Excl = 4, Trunc = 8;
+        var readOnly = Get(dirFd)!.ReadOnly;
         var isDir = System.IO.Directory.Exists(host);
         if ((oflags & Directory) != 0 || (isDir && (oflags & (Creat | Trunc)) == 0))
         {
@@ -91,7 +92,7 @@ internal sealed partial class WasiContext
                 return File.Exists(host) ? ENotDir : ENoent;
             }
 
-            return NewFd(new FdEntry(FdKind.Directory) { HostPath = host }, fdPtr);
+            return NewFd(new FdEntry(FdKind.Directory) { HostPath = host, ReadOnly = readOnly }, fdPtr);
         }
 
         if (isDir)
@@ -101,6 +102,12 @@ internal sealed partial class WasiContext
 
         var write = (rights & ((1L << 6) | (1L << 8) | (1L << 22))) != 0 || (oflags & (Creat | Trunc)) != 0;
         var exists = File.Exists(host);
+        if (readOnly && write)
+        {
+            // wasi-libc asks for write rights only when the caller opened for writing (O_WRONLY/O_RDWR).
+            return !exists && (oflags & Creat) == 0 ? ENoent : ERofs;
+        }
+
         if ((oflags & Creat) != 0 && (oflags & Excl) != 0 && exists)
         {
             return EExist;
@@ -117,7 +124,7 @@ internal sealed partial class WasiContext
         var read = (rights & (1L << 1)) != 0 || !write;
         var access = write ? (read ? FileAccess.ReadWrite : FileAccess.Write) : FileAccess.Read;
         var stream = new FileStream(host, mode, access, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.None);
-        return NewFd(new FdEntry(FdKind.File) { HostPath = host, Stream = stream, Append = (fdflags & 1) != 0 }, fdPtr);
+        return NewFd(new FdEntry(FdKind.File) { HostPath = host, Stream = stream, Append = (fdflags & 1) != 0, ReadOnly = readOnly }, fdPtr);
     }
 
     private int NewFd(FdEntry entry, uint fdPtr)
@@ -144,6 +151,11 @@ internal sealed partial class WasiContext
 
     private int PathCreateDirectory(int dirFd, string path)
     {
+        if (Get(dirFd) is { ReadOnly: true })
+        {
+            return ERofs;
+        }
+
         var err = Resolve(dirFd, path, false, out var host);
         if (err != Success)
         {
@@ -161,6 +173,11 @@ internal sealed partial class WasiContext
 
     private int PathRemoveDirectory(int dirFd, string path)
     {
+        if (Get(dirFd) is { ReadOnly: true })
+        {
+            return ERofs;
+        }
+
         var err = Resolve(dirFd, path, true, out var host);
         if (err != Success)
         {
@@ -188,6 +205,11 @@ internal sealed partial class WasiContext
 
     private int PathUnlinkFile(int dirFd, string path)
     {
+        if (Get(dirFd) is { ReadOnly: true })
+        {
+            return ERofs;
+        }
+
         var err = Resolve(dirFd, path, true, out var host);
         if (err != Success)
         {
@@ -212,6 +234,11 @@ internal sealed partial class WasiContext
 
     private int PathRename(int oldFd, string oldPath, int newFd, string newPath)
     {
+        if (Get(oldFd) is { ReadOnly: true } || Get(newFd) is { ReadOnly: true })
+        {
+            return ERofs;
+        }
+
         var err = Resolve(oldFd, oldPath, true, out var from);
         if (err == Success)
         {

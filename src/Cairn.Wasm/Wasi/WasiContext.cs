@@ -16,7 +16,7 @@ internal sealed partial class WasiContext : IDisposable
     // errno values of WASI preview1.
     internal const int Success = 0, E2Big = 1, EAcces = 2, EBadf = 8, EExist = 20, EFault = 21, EInval = 28, EIo = 29,
         EIsDir = 31, ELoop = 32, ENameTooLong = 37, ENoent = 44, ENoSys = 52, ENotDir = 54, ENotEmpty = 55, ENotSup = 58,
-        EPerm = 63, ESpipe = 70, ENotCapable = 76;
+        EPerm = 63, ERofs = 69, ESpipe = 70, ENotCapable = 76;
 
     private readonly WasiConfig _config;
     private readonly Dictionary<int, FdEntry> _fds = [];
@@ -42,7 +42,7 @@ internal sealed partial class WasiContext : IDisposable
                 };
             }
 
-            _fds[fd++] = new FdEntry(FdKind.Directory) { HostPath = host, GuestPath = p.GuestPath, IsPreopen = true };
+            _fds[fd++] = new FdEntry(FdKind.Directory) { HostPath = host, GuestPath = p.GuestPath, IsPreopen = true, ReadOnly = p.ReadOnly };
         }
 
         var seed = SHA256.HashData(BitConverter.GetBytes(config.RandomSeed));
@@ -71,6 +71,9 @@ internal sealed partial class WasiContext : IDisposable
         public string GuestPath { get; set; } = "";
 
         public bool IsPreopen { get; set; }
+
+        /// <summary>Below a read-only preopen: nothing reached through this fd may be changed.</summary>
+        public bool ReadOnly { get; set; }
 
         public bool Append { get; set; }
     }
