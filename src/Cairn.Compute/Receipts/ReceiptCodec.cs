@@ -101,7 +101,7 @@ public static class ReceiptCodec
             }).ToList(),
             Stdout = Link(Required(map, "stdout"), "stdout"),
             Stderr = Link(Required(map, "stderr"), "stderr"),
-            ExitCode = checked((int)Int(map, "exitCode")),
+            ExitCode = Int(map, "exitCode") is var code and >= int.MinValue and <= int.MaxValue ? (int)code : throw Invalid("field \"exitCode\" is out of range"),
             Error = map.ContainsKey("error") ? Str(map, "error") : null,
             Usage = new Usage(Int(usage, "fuel", "usage."), Int(usage, "cpuMillis", "usage."), Int(usage, "gbMillis", "usage.")),
             Deal = map.ContainsKey("deal") ? Str(map, "deal") : null,
