@@ -115,6 +115,56 @@ public sealed class JobOrchestrator : IComputeCallback
         }
     }
 
+    /// <summary>
+    /// Called once when the node starts, before the workers: executions still live on a node that
+    /// restarted (it lost them) are Failed "node restarted", and every job with a live execution or a
+    /// deal not yet closed gets an evaluation, whose pass retries, times out and settles as needed.
+    /// </summary>
+    /// <param name="restartedNodes">The compute nodes that restarted with this orchestrator and know no executions.</param>
+    /// <param name="cancellationToken">Cancels the recovery.</param>
+    /// <returns>How many jobs were queued for a look.</returns>
+    public async Task<int> RecoverAsync(IReadOnlyCollection<NodeId> restartedNodes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(restartedNodes);
+        var jobs = new HashSet<JobId>();
+        foreach (var execution in await _store.ListUnfinishedExecutionsAsync(cancellationToken))
+        {
+            jobs.Add(execution.JobId);
+            if (ExecutionStateMachine.IsActive(execution.State) && restartedNodes.Contains(execution.NodeId))
+            {
+                try
+                {
+                    await _store.UpdateExecutionAsync(
+                        execution.Id,
+                        new ExecutionUpdate { State = ExecutionState.Failed, DesiredState = ExecutionDesiredState.Stopped, Message = $"node {execution.NodeId} restarted" },
+                        "orchestrator",
+                        cancellationToken);
+                }
+                catch (CairnException e) when (e.Code == ErrorCode.Conflict)
+                {
+                    // Ended meanwhile: that end stands.
+                }
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var id in jobs)
+        {
+            if (await _store.GetJobAsync(id, cancellationToken) is not { } job)
+            {
+                continue;
+            }
+
+            await _store.EnqueueEvaluationUnlessPendingAsync(
+                new EvaluationRecord { Id = EvaluationId.New(), JobId = id, TriggeredBy = EvaluationTrigger.NodeUpdated, Priority = job.Job.Priority, WaitUntil = now },
+                now,
+                "orchestrator",
+                cancellationToken);
+        }
+
+        return jobs.Count;
+    }
+
     private async Task<bool> IsTerminalAsync(ExecutionId id, CancellationToken cancellationToken) =>
         await _store.GetExecutionAsync(id, cancellationToken) is { } e && ExecutionStateMachine.IsTerminal(e.State);
 

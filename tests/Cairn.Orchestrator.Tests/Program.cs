@@ -1,3 +1,4 @@
+using Cairn.Orchestrator.Tests.Market;
 using Cairn.Orchestrator.Tests.Store;
 
 namespace Cairn.Orchestrator.Tests;
@@ -5,7 +6,8 @@ namespace Cairn.Orchestrator.Tests;
 /// <summary>
 /// The test assembly's entry point. The test host does not use it; the crash test starts this
 /// assembly as a child process (<c>dotnet Cairn.Orchestrator.Tests.dll crash-writer DB</c>) to
-/// write to a job store until it is killed.
+/// write to a job store until it is killed, and the market crash test runs a whole orchestrator
+/// with a ledger the same way (<c>market-crash DIR SEED</c>).
 /// </summary>
 internal static class Program
 {
@@ -14,6 +16,12 @@ internal static class Program
         if (args.Length == 2 && args[0] == "crash-writer")
         {
             await CrashWriter.RunAsync(args[1]);
+            return 0;
+        }
+
+        if (args.Length == 3 && args[0] == "market-crash")
+        {
+            await MarketCrashChild.RunAsync(args[1], args[2]);
             return 0;
         }
 

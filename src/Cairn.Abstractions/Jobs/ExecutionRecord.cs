@@ -1,3 +1,5 @@
+using Cairn.Market;
+
 namespace Cairn.Jobs;
 
 /// <summary>One attempt of a job on one node: what the orchestrator wants of it and what was observed.</summary>
@@ -41,4 +43,25 @@ public sealed record ExecutionRecord
 
     /// <summary>When the node reported it running (the start of its execution timeout).</summary>
     public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>
+    /// The ledger deal this execution runs under (its id is the execution id), or null for a free
+    /// job. Set when the bid is accepted, before the deal is opened, so a crash in between is healed.
+    /// </summary>
+    public string? DealId { get; init; }
+
+    /// <summary>The CID of the <c>deal.open</c> transaction, once the deal is open.</summary>
+    public string? DealTxCid { get; init; }
+
+    /// <summary>The deal's state as last recorded: null while opening, then Open, then how it closed.</summary>
+    public DealStatus? DealStatus { get; init; }
+
+    /// <summary>The CID of the transaction that closed the deal (<c>deal.settle</c>, <c>deal.fail</c>...).</summary>
+    public string? SettlementTxCid { get; init; }
+
+    /// <summary>What the provider was paid (after the protocol fee), once the deal closed.</summary>
+    public long? Paid { get; init; }
+
+    /// <summary>What went back to the client, once the deal closed.</summary>
+    public long? Refunded { get; init; }
 }

@@ -1,6 +1,7 @@
 using Cairn.Jobs;
 using Cairn.Jobs.Compute;
 using Cairn.Jobs.Specs;
+using Cairn.Market;
 using Cairn.Multiformats;
 using Cairn.Orchestrator.Ranking;
 using Cairn.Orchestrator.Store;
@@ -15,7 +16,13 @@ namespace Cairn.Orchestrator.Scheduling;
 /// recheck, the nearest timeout). It holds no state between passes, so a pass interrupted by a crash
 /// is simply run again when the evaluation's lease expires.
 /// </summary>
-public sealed class JobScheduler
+/// <remarks>
+/// With a market, every accepted bid gets a ledger deal (its id is the execution id) and every pass
+/// ends by closing the deals of the job's terminal executions from what is stored: settled with the
+/// node's usage report when the execution completed with one, failed (full refund) otherwise. A
+/// crash anywhere in between is healed by the next pass (docs/market.md).
+/// </remarks>
+public sealed partial class JobScheduler
 {
     private const string Actor = "scheduler";
     private readonly IJobStore _store;
@@ -23,10 +30,20 @@ public sealed class JobScheduler
     private readonly NodeSelector _selector;
     private readonly SchedulerOptions _options;
     private readonly TimeProvider _time;
+    private readonly IMarket? _market;
+    private readonly MarketOptions _marketOptions;
 
-    /// <summary>Creates a scheduler.</summary>
+    /// <summary>Creates a scheduler without a market: every job runs free.</summary>
     public JobScheduler(IJobStore store, INodeDirectory nodes, NodeSelector selector, SchedulerOptions options, TimeProvider time)
+        : this(store, nodes, selector, options, time, null, null)
     {
+    }
+
+    /// <summary>Creates a scheduler that opens and closes deals through <paramref name="market"/> (acting as the orchestrator).</summary>
+    public JobScheduler(IJobStore store, INodeDirectory nodes, NodeSelector selector, SchedulerOptions options, TimeProvider time, IMarket? market, MarketOptions? marketOptions)
+    {
+        _market = market;
+        _marketOptions = marketOptions ?? new MarketOptions();
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _nodes = nodes ?? throw new ArgumentNullException(nameof(nodes));
         _selector = selector ?? throw new ArgumentNullException(nameof(selector));
@@ -34,10 +51,16 @@ public sealed class JobScheduler
         _time = time ?? throw new ArgumentNullException(nameof(time));
     }
 
-    /// <summary>Runs one reconciliation pass over the evaluation's job.</summary>
+    /// <summary>Runs one reconciliation pass over the evaluation's job, then closes the deals of its finished executions.</summary>
     public async Task ProcessAsync(EvaluationRecord evaluation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
+        await ProcessCoreAsync(evaluation, cancellationToken);
+        await ReconcileDealsAsync(evaluation.JobId, cancellationToken);
+    }
+
+    private async Task ProcessCoreAsync(EvaluationRecord evaluation, CancellationToken cancellationToken)
+    {
         var record = await _store.GetJobAsync(evaluation.JobId, cancellationToken);
         if (record is null)
         {
@@ -181,7 +204,16 @@ public sealed class JobScheduler
                 foreach (var candidate in candidates)
                 {
                     attempt++;
-                    if (await PlaceAsync(job, candidate, attempt, cancellationToken))
+                    var outcome = await PlaceAsync(job, candidate, attempt, cancellationToken);
+                    if (outcome.ClientRefusal is { } refusal)
+                    {
+                        // The client cannot pay: no other node would change that.
+                        await StopActiveAsync(await _store.GetExecutionsAsync(job.Id, cancellationToken), "the client cannot pay", cancellationToken);
+                        await FinishAsync(record, JobState.Failed, refusal, cancellationToken);
+                        return;
+                    }
+
+                    if (outcome.Placed)
                     {
                         success = true;
                         placed++;
@@ -306,12 +338,12 @@ public sealed class JobScheduler
         return cids;
     }
 
-    private async Task<bool> PlaceAsync(Job job, RankedNode target, int attempt, CancellationToken cancellationToken)
+    private async Task<PlaceOutcome> PlaceAsync(Job job, RankedNode target, int attempt, CancellationToken cancellationToken)
     {
         var node = _nodes.Find(target.NodeId);
         if (node is null)
         {
-            return false;
+            return PlaceOutcome.NotPlaced;
         }
 
         var execution = new ExecutionRecord
@@ -335,7 +367,7 @@ public sealed class JobScheduler
         catch (CairnException e)
         {
             await _store.UpdateExecutionAsync(execution.Id, new ExecutionUpdate { State = ExecutionState.BidRejected, Message = "the node did not answer the bid: " + e.Message }, Actor, cancellationToken);
-            return false;
+            return PlaceOutcome.NotPlaced;
         }
 
         var maxPrice = job.Payment?.MaxPrice ?? 0;
@@ -343,24 +375,45 @@ public sealed class JobScheduler
         {
             var reason = bid.Accepted ? $"bid price {bid.Price} is above MaxPrice {maxPrice}" : "the node declined: " + (bid.Reason ?? "no reason given");
             await _store.UpdateExecutionAsync(execution.Id, new ExecutionUpdate { State = ExecutionState.BidRejected, Message = reason }, $"node:{target.NodeId}", cancellationToken);
-            return false;
+            return PlaceOutcome.NotPlaced;
         }
 
+        var dealRequest = DealRequestFor(job, execution, target.Candidate.Info, out var dealProblem);
+        if (dealProblem is not null)
+        {
+            await _store.UpdateExecutionAsync(execution.Id, new ExecutionUpdate { State = ExecutionState.BidRejected, Message = dealProblem }, Actor, cancellationToken);
+            return PlaceOutcome.NotPlaced;
+        }
+
+        // The deal id is stored with the accepted bid, before the deal is opened: a crash after the
+        // ledger opened it leaves a record that the next pass closes.
         await _store.UpdateExecutionAsync(
             execution.Id,
-            new ExecutionUpdate { State = ExecutionState.BidAccepted, BidPrice = bid.Price, DesiredState = ExecutionDesiredState.Running, Message = $"bid {bid.Price} accepted" },
+            new ExecutionUpdate { State = ExecutionState.BidAccepted, BidPrice = bid.Price, DesiredState = ExecutionDesiredState.Running, Message = $"bid {bid.Price} accepted", DealId = dealRequest?.DealId },
             Actor,
             cancellationToken);
+        DealTerms? terms = null;
+        if (dealRequest is not null)
+        {
+            var (opened, refusal) = await OpenDealAsync(execution.Id, node, dealRequest, cancellationToken);
+            if (opened is null)
+            {
+                return refusal is null ? PlaceOutcome.Failed : new PlaceOutcome(false, refusal);
+            }
+
+            terms = new DealTerms(opened.DealId, opened.Budget, opened.Prices);
+        }
+
         try
         {
-            await node.BidAcceptedAsync(new BidAcceptedRequest { ExecutionId = execution.Id, Job = job }, cancellationToken);
+            await node.BidAcceptedAsync(new BidAcceptedRequest { ExecutionId = execution.Id, Job = job, Deal = terms }, cancellationToken);
         }
         catch (CairnException e)
         {
             await TryUpdateAsync(execution.Id, new ExecutionUpdate { State = ExecutionState.Failed, Message = "the node could not start the execution: " + e.Message }, cancellationToken);
         }
 
-        return true;
+        return PlaceOutcome.Success;
     }
 
     private async Task StopActiveAsync(IEnumerable<ExecutionRecord> executions, string reason, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Cairn.Jobs;
+using Cairn.Market;
 
 namespace Cairn.Orchestrator.Store;
 
@@ -25,4 +26,28 @@ public sealed record ExecutionUpdate
 
     /// <summary>When set, the update applies only if the execution is in this state (else <see cref="ErrorCode.Conflict"/>).</summary>
     public ExecutionState? ExpectedState { get; init; }
+
+    /// <summary>The deal the execution runs under (set with the accepted bid, before the deal is opened).</summary>
+    public string? DealId { get; init; }
+
+    /// <summary>The <c>deal.open</c> transaction's CID.</summary>
+    public string? DealTxCid { get; init; }
+
+    /// <summary>The deal's status.</summary>
+    public DealStatus? DealStatus { get; init; }
+
+    /// <summary>The closing transaction's CID.</summary>
+    public string? SettlementTxCid { get; init; }
+
+    /// <summary>What the provider was paid.</summary>
+    public long? Paid { get; init; }
+
+    /// <summary>What the client got back.</summary>
+    public long? Refunded { get; init; }
+
+    /// <summary>Forgets the deal (it was never opened on the ledger): clears every deal field.</summary>
+    public bool ClearDeal { get; init; }
+
+    /// <summary>Words for the history entry of a deal change (the state <see cref="Message"/> is left alone).</summary>
+    public string? DealMessage { get; init; }
 }

@@ -33,6 +33,12 @@ public interface IJobStore
     /// <summary>The job's executions, oldest first.</summary>
     Task<IReadOnlyList<ExecutionRecord>> GetExecutionsAsync(JobId jobId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Executions still live (not terminal) or whose deal is not closed (being opened, or open):
+    /// what a restarted orchestrator must look at.
+    /// </summary>
+    Task<IReadOnlyList<ExecutionRecord>> ListUnfinishedExecutionsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Changes an execution.</summary>
     Task<ExecutionRecord> UpdateExecutionAsync(ExecutionId id, ExecutionUpdate update, string actor, CancellationToken cancellationToken = default);
 

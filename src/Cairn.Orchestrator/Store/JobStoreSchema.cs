@@ -72,5 +72,15 @@ public static class JobStoreSchema
             CREATE TRIGGER history_no_delete BEFORE DELETE ON history
               BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
             """),
+        new(2, "each execution's ledger deal: id, opening and closing transactions, status and amounts", """
+            ALTER TABLE executions ADD COLUMN deal_id TEXT;
+            ALTER TABLE executions ADD COLUMN deal_tx TEXT;
+            ALTER TABLE executions ADD COLUMN deal_status TEXT;
+            ALTER TABLE executions ADD COLUMN settlement_tx TEXT;
+            ALTER TABLE executions ADD COLUMN paid INTEGER;
+            ALTER TABLE executions ADD COLUMN refunded INTEGER;
+            CREATE INDEX executions_unsettled ON executions (job_id)
+              WHERE deal_id IS NOT NULL AND (deal_status IS NULL OR deal_status = 'Open');
+            """),
     ];
 }

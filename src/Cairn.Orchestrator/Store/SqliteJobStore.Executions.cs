@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cairn.Jobs;
+using Cairn.Market;
 using Microsoft.Data.Sqlite;
 
 namespace Cairn.Orchestrator.Store;
@@ -8,7 +9,8 @@ namespace Cairn.Orchestrator.Store;
 public sealed partial class SqliteJobStore
 {
     private const string ExecutionColumns =
-        "id, job_id, node_id, desired_state, state, state_message, attempt, bid_price, result, revision, created_at, modified_at, started_at";
+        "id, job_id, node_id, desired_state, state, state_message, attempt, bid_price, result, revision, created_at, modified_at, started_at, "
+        + "deal_id, deal_tx, deal_status, settlement_tx, paid, refunded";
 
     /// <inheritdoc />
     public Task CreateExecutionAsync(ExecutionRecord execution, string actor, CancellationToken cancellationToken = default)
@@ -23,7 +25,8 @@ public sealed partial class SqliteJobStore
                     command.Transaction = transaction;
                     command.CommandText = $"""
                         INSERT INTO executions ({ExecutionColumns})
-                        VALUES ($id, $job, $node, $desired, $state, $message, $attempt, $bid, $result, 1, $now, $now, NULL)
+                        VALUES ($id, $job, $node, $desired, $state, $message, $attempt, $bid, $result, 1, $now, $now, NULL,
+                          $deal, NULL, NULL, NULL, NULL, NULL)
                         """;
                     command.Parameters.AddWithValue("$id", execution.Id.Value);
                     command.Parameters.AddWithValue("$job", execution.JobId.Value);
@@ -35,6 +38,7 @@ public sealed partial class SqliteJobStore
                     command.Parameters.AddWithValue("$bid", Db(execution.BidPrice));
                     command.Parameters.AddWithValue("$result", Db(execution.Result is null ? null : JsonSerializer.Serialize(execution.Result, JobStoreJsonContext.Default.RunResult)));
                     command.Parameters.AddWithValue("$now", now);
+                    command.Parameters.AddWithValue("$deal", Db(execution.DealId));
                     try
                     {
                         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -98,8 +102,15 @@ public sealed partial class SqliteJobStore
                 }
 
                 var now = Now();
+                var clear = update.ClearDeal;
                 var updated = current with
                 {
+                    DealId = clear ? null : update.DealId ?? current.DealId,
+                    DealTxCid = clear ? null : update.DealTxCid ?? current.DealTxCid,
+                    DealStatus = clear ? null : update.DealStatus ?? current.DealStatus,
+                    SettlementTxCid = clear ? null : update.SettlementTxCid ?? current.SettlementTxCid,
+                    Paid = clear ? null : update.Paid ?? current.Paid,
+                    Refunded = clear ? null : update.Refunded ?? current.Refunded,
                     State = state,
                     DesiredState = update.DesiredState ?? current.DesiredState,
                     StateMessage = update.Message ?? (state != current.State ? null : current.StateMessage),
@@ -114,7 +125,9 @@ public sealed partial class SqliteJobStore
                     command.Transaction = transaction;
                     command.CommandText = """
                         UPDATE executions SET desired_state = $desired, state = $state, state_message = $message, bid_price = $bid,
-                          result = $result, revision = $revision, modified_at = $now, started_at = $started
+                          result = $result, revision = $revision, modified_at = $now, started_at = $started,
+                          deal_id = $deal, deal_tx = $dealTx, deal_status = $dealStatus, settlement_tx = $settlementTx,
+                          paid = $paid, refunded = $refunded
                         WHERE id = $id
                         """;
                     command.Parameters.AddWithValue("$desired", updated.DesiredState.ToString());
@@ -126,6 +139,12 @@ public sealed partial class SqliteJobStore
                     command.Parameters.AddWithValue("$now", now);
                     command.Parameters.AddWithValue("$started", Db(updated.StartedAt?.UtcTicks));
                     command.Parameters.AddWithValue("$id", id.Value);
+                    command.Parameters.AddWithValue("$deal", Db(updated.DealId));
+                    command.Parameters.AddWithValue("$dealTx", Db(updated.DealTxCid));
+                    command.Parameters.AddWithValue("$dealStatus", Db(updated.DealStatus?.ToString()));
+                    command.Parameters.AddWithValue("$settlementTx", Db(updated.SettlementTxCid));
+                    command.Parameters.AddWithValue("$paid", Db(updated.Paid));
+                    command.Parameters.AddWithValue("$refunded", Db(updated.Refunded));
                     await command.ExecuteNonQueryAsync(cancellationToken);
                 }
 
@@ -141,6 +160,13 @@ public sealed partial class SqliteJobStore
                         cancellationToken, executionId: id);
                 }
 
+                if (updated.DealStatus != current.DealStatus || updated.DealId != current.DealId)
+                {
+                    await AppendHistoryAsync(
+                        connection, transaction, current.JobId, HistoryKind.Execution, state.ToString(), state.ToString(), actor,
+                        update.DealMessage ?? DescribeDeal(updated), cancellationToken, executionId: id);
+                }
+
                 if (update.FollowUp is not null)
                 {
                     await InsertEvaluationAsync(connection, transaction, update.FollowUp, actor, cancellationToken);
@@ -149,6 +175,27 @@ public sealed partial class SqliteJobStore
                 return updated;
             },
             cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ExecutionRecord>> ListUnfinishedExecutionsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {ExecutionColumns} FROM executions
+            WHERE state NOT IN ('Completed', 'Failed', 'Cancelled', 'BidRejected')
+               OR (deal_id IS NOT NULL AND (deal_status IS NULL OR deal_status = 'Open'))
+            ORDER BY created_at, rowid
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var executions = new List<ExecutionRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            executions.Add(ReadExecution(reader));
+        }
+
+        return executions;
     }
 
     private static async Task<ExecutionRecord?> ReadExecutionAsync(SqliteConnection connection, SqliteTransaction? transaction, ExecutionId id, CancellationToken cancellationToken)
@@ -176,5 +223,19 @@ public sealed partial class SqliteJobStore
         CreatedAt = FromTicks(reader.GetInt64(10)),
         ModifiedAt = FromTicks(reader.GetInt64(11)),
         StartedAt = reader.IsDBNull(12) ? null : FromTicks(reader.GetInt64(12)),
+        DealId = reader.IsDBNull(13) ? null : reader.GetString(13),
+        DealTxCid = reader.IsDBNull(14) ? null : reader.GetString(14),
+        DealStatus = reader.IsDBNull(15) ? null : Enum.Parse<DealStatus>(reader.GetString(15)),
+        SettlementTxCid = reader.IsDBNull(16) ? null : reader.GetString(16),
+        Paid = reader.IsDBNull(17) ? null : reader.GetInt64(17),
+        Refunded = reader.IsDBNull(18) ? null : reader.GetInt64(18),
+    };
+
+    private static string DescribeDeal(ExecutionRecord e) => e switch
+    {
+        { DealId: null } => "no deal: it was never opened on the ledger",
+        { DealStatus: null } => $"opening deal {e.DealId}",
+        { DealStatus: DealStatus.Open } => $"deal {e.DealId} open (tx {e.DealTxCid})",
+        _ => $"deal {e.DealId} {e.DealStatus.ToString()!.ToLowerInvariant()}: paid {e.Paid}, refunded {e.Refunded} (tx {e.SettlementTxCid})",
     };
 }

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using Cairn.Jobs;
 using Cairn.Jobs.Compute;
+using Cairn.Ledger.Chain;
+using Cairn.Ledger.Identity;
+using Cairn.Market;
 using Cairn.Multiformats;
 
 namespace Cairn.Orchestrator.Tests.Scheduling;
@@ -24,7 +27,8 @@ internal enum FakeBehavior
 /// <summary>
 /// A TEST DOUBLE of a compute node: it runs nothing. It bids by the test's policy and reports the
 /// outcomes the test scripts through the orchestrator's real <see cref="IComputeCallback"/>, in
-/// process, exactly as the real compute node will.
+/// process, exactly as the real compute node will. Given a <see cref="LedgerKey"/> it signs a real
+/// usage report for each deal it runs under, so settlement on a real ledger is exercised.
 /// </summary>
 internal sealed class FakeComputeNode : IComputeNode
 {
@@ -48,6 +52,17 @@ internal sealed class FakeComputeNode : IComputeNode
     }
 
     public NodeId Id { get; }
+
+    /// <summary>The provider's key: with it, completions carry a usage report signed for the execution's deal.</summary>
+    public LedgerKey? Key { get; set; }
+
+    /// <summary>The usage every completion reports.</summary>
+    public Usage Usage { get; set; } = new(100, 0, 0);
+
+    /// <summary>Sign usage reports with this key instead (a forged report).</summary>
+    public LedgerKey? ForgeWith { get; set; }
+
+    public ConcurrentDictionary<ExecutionId, DealTerms> Deals { get; } = new();
 
     public NodeInfo Info { get; set; }
 
@@ -77,6 +92,11 @@ internal sealed class FakeComputeNode : IComputeNode
     public async Task BidAcceptedAsync(BidAcceptedRequest request, CancellationToken cancellationToken = default)
     {
         Accepted.Enqueue(request.ExecutionId);
+        if (request.Deal is { } deal)
+        {
+            Deals[request.ExecutionId] = deal;
+        }
+
         if (Behavior == FakeBehavior.Silent)
         {
             return;
@@ -105,7 +125,15 @@ internal sealed class FakeComputeNode : IComputeNode
     public Task CompleteAsync(ExecutionId id, CancellationToken cancellationToken = default)
     {
         Running.TryRemove(id, out _);
-        return ReportAsync(id, ExecutionState.Completed, new RunResult { ExitCode = 0, Usage = new Cairn.Market.Usage(100, 0, 0) }, cancellationToken: cancellationToken);
+        SignedUsageReport? report = null;
+        if (Key is not null && Deals.TryGetValue(id, out var deal))
+        {
+            List<Cid> results = [Cid.Compute(1, Multicodec.Raw, System.Text.Encoding.UTF8.GetBytes("receipt of " + id.Value))];
+            var signature = UsageReports.Sign(ForgeWith ?? Key, deal.DealId, Usage, results);
+            report = new SignedUsageReport(deal.DealId, Usage, results.ConvertAll(c => c.ToString()), Convert.ToBase64String(signature));
+        }
+
+        return ReportAsync(id, ExecutionState.Completed, new RunResult { ExitCode = 0, Usage = Usage, UsageReport = report }, cancellationToken: cancellationToken);
     }
 
     public Task FailAsync(ExecutionId id, string message, CancellationToken cancellationToken = default)

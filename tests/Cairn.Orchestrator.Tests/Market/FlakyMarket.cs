@@ -1,0 +1,54 @@
+using Cairn.Market;
+
+namespace Cairn.Orchestrator.Tests.Market;
+
+/// <summary>
+/// A real market with a switch that makes the next deal close "crash" (throw) just before or just
+/// after the ledger call: the window between an execution's end and its recorded settlement.
+/// </summary>
+internal sealed class FlakyMarket(IMarket inner) : IMarket
+{
+    public bool CrashBeforeClose { get; set; }
+
+    public bool CrashAfterClose { get; set; }
+
+    public int Settles { get; private set; }
+
+    public int Fails { get; private set; }
+
+    public string Account => inner.Account;
+
+    public ValueTask<MarketTx> PublishOfferAsync(Offer offer, CancellationToken cancellationToken) => inner.PublishOfferAsync(offer, cancellationToken);
+
+    public ValueTask<IReadOnlyList<Offer>> GetOffersAsync(string provider, CancellationToken cancellationToken) => inner.GetOffersAsync(provider, cancellationToken);
+
+    public ValueTask<DealOpened> OpenDealAsync(DealRequest request, CancellationToken cancellationToken) => inner.OpenDealAsync(request, cancellationToken);
+
+    public ValueTask<Deal?> GetDealAsync(string dealId, CancellationToken cancellationToken) => inner.GetDealAsync(dealId, cancellationToken);
+
+    public async ValueTask<DealClosed> SettleDealAsync(SignedUsageReport report, CancellationToken cancellationToken)
+    {
+        Crash(CrashBeforeClose);
+        var closed = await inner.SettleDealAsync(report, cancellationToken);
+        Settles++;
+        Crash(CrashAfterClose);
+        return closed;
+    }
+
+    public async ValueTask<DealClosed> FailDealAsync(string dealId, string reason, CancellationToken cancellationToken)
+    {
+        Crash(CrashBeforeClose);
+        var closed = await inner.FailDealAsync(dealId, reason, cancellationToken);
+        Fails++;
+        Crash(CrashAfterClose);
+        return closed;
+    }
+
+    private static void Crash(bool now)
+    {
+        if (now)
+        {
+            throw new InvalidOperationException("simulated crash");
+        }
+    }
+}
