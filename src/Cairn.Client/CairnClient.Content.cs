@@ -72,7 +72,7 @@ public sealed partial class CairnClient
         {
             result = await CarImporter.ImportAsync(body, repo, pin: false, cancellationToken);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             throw new CairnException(ErrorCode.IoError, $"The CAR for {cid} from {BaseAddress} was cut off: {e.Message}", e) { Hint = "Try again; the node may have lost a block or the connection dropped." };
         }

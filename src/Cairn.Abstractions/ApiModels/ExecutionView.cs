@@ -35,8 +35,23 @@ public sealed record ExecutionView
     /// <summary>The receipt's CID, once published.</summary>
     public string? ReceiptCID { get; init; }
 
-    /// <summary>The deal that pays for it, when one was opened.</summary>
+    /// <summary>The ledger deal that pays for it (null for a free job).</summary>
     public string? DealID { get; init; }
+
+    /// <summary>The CID of the transaction that opened the deal.</summary>
+    public string? DealTxCID { get; init; }
+
+    /// <summary>The deal's state as the orchestrator last recorded it: null while it is being opened.</summary>
+    public Cairn.Market.DealStatus? DealStatus { get; init; }
+
+    /// <summary>The CID of the transaction that closed the deal (settled, failed...).</summary>
+    public string? SettlementTxCID { get; init; }
+
+    /// <summary>Paid to the provider once the deal closed.</summary>
+    public long? Paid { get; init; }
+
+    /// <summary>Returned to the client once the deal closed.</summary>
+    public long? Refunded { get; init; }
 
     /// <summary>Metered usage, once finished.</summary>
     public Cairn.Market.Usage? Usage { get; init; }
@@ -66,7 +81,12 @@ public sealed record ExecutionView
             BidPrice = record.BidPrice,
             ExitCode = record.Result?.ExitCode,
             ReceiptCID = record.Result?.ReceiptCid,
-            DealID = record.Result?.UsageReport?.DealId,
+            DealID = record.DealId ?? record.Result?.UsageReport?.DealId,
+            DealTxCID = record.DealTxCid,
+            DealStatus = record.DealStatus,
+            SettlementTxCID = record.SettlementTxCid,
+            Paid = record.Paid,
+            Refunded = record.Refunded,
             Usage = record.Result?.Usage,
             CreateTime = record.CreatedAt,
             ModifyTime = record.ModifiedAt,

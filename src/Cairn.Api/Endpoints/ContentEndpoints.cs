@@ -1,10 +1,12 @@
 using Cairn.ApiModels;
+using Cairn.Content;
 using Cairn.Content.Car;
 using Cairn.Content.UnixFs;
 using Cairn.Multiformats;
 using Cairn.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Cairn.Api.Endpoints;
@@ -40,7 +42,7 @@ internal static class ContentEndpoints
     private static async Task<IResult> CatAsync(HttpContext context, string cid, string? path) =>
         await ServeContentAsync(context, cid, path);
 
-    private static async Task<IResult> GatewayAsync(HttpContext context, string cid, string? path, string? format)
+    private static async Task<IResult> GatewayAsync(HttpContext context, string cid, string? path, string? format, [FromQuery(Name = "dag-scope")] string? dagScope)
     {
         var wanted = format?.ToLowerInvariant() switch
         {
@@ -54,11 +56,22 @@ internal static class ContentEndpoints
             return await ServeContentAsync(context, cid, path);
         }
 
+        var scope = dagScope?.ToLowerInvariant() switch
+        {
+            null or "" or "all" => DagScope.All,
+            "block" => DagScope.Block,
+            "entity" => throw new CairnException(ErrorCode.Unsupported, "dag-scope=entity is not supported.") { Hint = "Use dag-scope=all (the default) or dag-scope=block." },
+            _ => throw new CairnException(ErrorCode.InvalidArgument, $"dag-scope '{dagScope}' is not one of all, block, entity."),
+        };
         var blocks = ApiServices.Blocks(context);
         var root = ParseCid(cid);
-        var target = await ResolveAsync(blocks, root, path, context.RequestAborted);
-        context.Response.Headers["X-Ipfs-Path"] = "/ipfs/" + root + (string.IsNullOrEmpty(path) ? string.Empty : "/" + path.Trim('/'));
-        context.Response.Headers["X-Ipfs-Roots"] = target.ToString();
+        var segments = (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+
+        // Resolve first (it reads and verifies each directory on the way) so a bad path is a clean 404.
+        var trail = await TrailAsync(blocks, root, segments, context.RequestAborted);
+        var target = trail[^1];
+        context.Response.Headers["X-Ipfs-Path"] = "/ipfs/" + root + (segments.Length == 0 ? string.Empty : "/" + string.Join('/', segments));
+        context.Response.Headers["X-Ipfs-Roots"] = string.Join(',', trail);
         context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.CacheControl = "public, max-age=29030400, immutable";
         if (wanted == RawType)
@@ -68,7 +81,7 @@ internal static class ContentEndpoints
             return Results.Bytes(block ?? throw NotHere(target), RawType);
         }
 
-        // Check the root is here before the 200 goes out: a missing block later can only cut the stream.
+        // Check the target is here before the 200 goes out: a missing block later can only cut the stream.
         if (!await blocks.HasAsync(target, context.RequestAborted))
         {
             throw NotHere(target);
@@ -77,8 +90,71 @@ internal static class ContentEndpoints
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = CarType + "; version=1; order=dfs; dups=n";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{target}.car\"";
-        await CarWriter.ExportAsync([target], blocks, context.Response.Body, context.RequestAborted);
+        await WriteCarAsync(context.Response.Body, blocks, trail, scope, context.RequestAborted);
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// The trustless-gateway CAR: rooted at the requested CID, the blocks that resolve the path in
+    /// order, then the target's DAG in depth-first pre-order (only its first block with
+    /// <c>dag-scope=block</c>), every block once and each verified as it is read.
+    /// </summary>
+    private static async Task WriteCarAsync(Stream output, IBlockStore blocks, List<Cid> trail, DagScope scope, CancellationToken cancellationToken)
+    {
+        var writer = new CarWriter(output);
+        await writer.WriteHeaderAsync([trail[0]], cancellationToken);
+        var written = new HashSet<Cid>();
+        for (var i = 0; i < trail.Count - 1; i++)
+        {
+            if (written.Add(trail[i]))
+            {
+                await writer.WriteBlockAsync(trail[i], await blocks.GetAsync(trail[i], cancellationToken) ?? throw NotHere(trail[i]), cancellationToken);
+            }
+        }
+
+        var stack = new Stack<Cid>();
+        stack.Push(trail[^1]);
+        while (stack.TryPop(out var cid))
+        {
+            if (!written.Add(cid))
+            {
+                continue;
+            }
+
+            var block = await blocks.GetAsync(cid, cancellationToken) ?? throw NotHere(cid);
+            await writer.WriteBlockAsync(cid, block, cancellationToken);
+            if (scope == DagScope.Block)
+            {
+                break;
+            }
+
+            var links = BlockLinks.Get(cid, block);
+            for (var i = links.Count - 1; i >= 0; i--)
+            {
+                stack.Push(links[i]);
+            }
+        }
+
+        await output.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>The CIDs from <paramref name="root"/> through each path segment to the target.</summary>
+    private static async Task<List<Cid>> TrailAsync(IBlockStore blocks, Cid root, string[] segments, CancellationToken cancellationToken)
+    {
+        var trail = new List<Cid> { root };
+        var exporter = new UnixFsExporter(blocks);
+        foreach (var segment in segments)
+        {
+            trail.Add(await exporter.ResolvePathAsync(trail[^1] + "/" + segment, cancellationToken));
+        }
+
+        return trail;
+    }
+
+    private enum DagScope
+    {
+        All,
+        Block,
     }
 
     private static async Task<IResult> ServeContentAsync(HttpContext context, string cid, string? path)

@@ -92,11 +92,12 @@ internal static class JobEndpoints
     }
 
     // The job object's own text keeps the client's line and column in spec errors (relative to
-    // the object); only when Bacalhau's server-managed fields must go is it rewritten.
+    // the object). It is rewritten only when it carries what Bacalhau's Go client sends but a spec
+    // does not have: the server-managed fields, and nulls (Go writes a nil slice or map as null).
     private static string BacalhauJobText(JsonElement job, List<string> warnings)
     {
         var present = ServerManagedFields.Where(f => job.EnumerateObject().Any(p => string.Equals(p.Name, f, StringComparison.OrdinalIgnoreCase))).ToList();
-        if (present.Count == 0)
+        if (present.Count == 0 && !HasNull(job))
         {
             return job.GetRawText();
         }
@@ -112,7 +113,42 @@ internal static class JobEndpoints
             node.Remove(property);
         }
 
+        RemoveNulls(node);
         return node.ToJsonString();
+    }
+
+    private static bool HasNull(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Null => true,
+        JsonValueKind.Object => element.EnumerateObject().Any(p => HasNull(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().Any(HasNull),
+        _ => false,
+    };
+
+    private static void RemoveNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var key in o.Where(p => p.Value is null).Select(p => p.Key).ToList())
+                {
+                    o.Remove(key);
+                }
+
+                foreach (var (_, value) in o)
+                {
+                    RemoveNulls(value);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var item in a)
+                {
+                    RemoveNulls(item);
+                }
+
+                break;
+        }
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, string? state, string? label, int? limit, string? next_token)
@@ -160,7 +196,7 @@ internal static class JobEndpoints
         var deals = new List<DealView>();
         if (context.RequestServices.GetService<ILedger>() is { } ledger)
         {
-            foreach (var dealId in executions.Select(e => e.Result?.UsageReport?.DealId).OfType<string>().Distinct(StringComparer.Ordinal))
+            foreach (var dealId in executions.Select(e => e.DealId ?? e.Result?.UsageReport?.DealId).OfType<string>().Distinct(StringComparer.Ordinal))
             {
                 if (await ledger.GetDealAsync(dealId, context.RequestAborted) is { } deal)
                 {

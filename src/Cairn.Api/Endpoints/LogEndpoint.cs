@@ -78,14 +78,20 @@ internal static class LogEndpoint
             {
                 var stdout = new Utf8Chunker();
                 var stderr = new Utf8Chunker();
-                await foreach (var chunk in logs.ReadAsync(execution.Id, follow, cancellationToken))
+                var chunks = logs.ReadAsync(execution.Id, follow, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using (chunks)
                 {
-                    any = true;
-                    var chunker = chunk.Source == LogSource.Stderr ? stderr : stdout;
-                    var text = chunker.Decode(chunk.Data.Span, flush: false);
-                    if (text.Length > 0)
+                    // A node that no longer has the execution (restarted, or it ran elsewhere) says
+                    // NotFound: the published stdout/stderr below stand in for it.
+                    while (await NextAsync(chunks) is { } chunk)
                     {
-                        yield return new LogFrame { Execution = execution.Id.Value, Stream = StreamName(chunk.Source), Data = text };
+                        any = true;
+                        var chunker = chunk.Source == LogSource.Stderr ? stderr : stdout;
+                        var text = chunker.Decode(chunk.Data.Span, flush: false);
+                        if (text.Length > 0)
+                        {
+                            yield return new LogFrame { Execution = execution.Id.Value, Stream = StreamName(chunk.Source), Data = text };
+                        }
                     }
                 }
 
@@ -109,6 +115,18 @@ internal static class LogEndpoint
                     }
                 }
             }
+        }
+    }
+
+    private static async Task<LogChunk?> NextAsync(IAsyncEnumerator<LogChunk> chunks)
+    {
+        try
+        {
+            return await chunks.MoveNextAsync() ? chunks.Current : null;
+        }
+        catch (CairnException e) when (e.Code == ErrorCode.NotFound)
+        {
+            return null;
         }
     }
 

@@ -27,12 +27,13 @@ internal sealed class ProblemMiddleware
         try
         {
             await _next(context);
-            if (context.Response is { HasStarted: false, StatusCode: 404 or 405 } && context.GetEndpoint() is null)
+            // Routing answers an unknown route (404) or method (405) with an empty body: give it a problem too.
+            if (context.Response is { HasStarted: false, StatusCode: 404 or 405, ContentType: null })
             {
-                var detail = context.Response.StatusCode == 404
-                    ? $"No API route matches {context.Request.Method} {context.Request.Path}."
-                    : $"{context.Request.Method} is not allowed on {context.Request.Path}.";
-                await WriteAsync(context, new CairnException(ErrorCode.NotFound, detail) { Hint = "The routes are listed in /api/v1/openapi.json." }, context.Response.StatusCode);
+                var exception = context.Response.StatusCode == 404
+                    ? new CairnException(ErrorCode.NotFound, $"No API route matches {context.Request.Method} {context.Request.Path}.") { Hint = "The routes are listed in /api/v1/openapi.json." }
+                    : new CairnException(ErrorCode.InvalidArgument, $"{context.Request.Method} is not allowed on {context.Request.Path}.") { Hint = $"It takes {context.Response.Headers.Allow}." };
+                await WriteAsync(context, exception, context.Response.StatusCode);
             }
         }
         catch (CairnException e)
@@ -85,7 +86,13 @@ internal sealed class ProblemMiddleware
             problem = problem with { Status = s };
         }
 
+        var allow = context.Response.Headers.Allow;
         context.Response.Clear();
+        if (allow.Count > 0)
+        {
+            context.Response.Headers.Allow = allow;
+        }
+
         context.Response.StatusCode = problem.Status;
         context.Response.ContentType = ProblemMapper.ContentType;
         await JsonSerializer.SerializeAsync(context.Response.Body, problem, ApiJsonContext.Default.ProblemView, context.RequestAborted);

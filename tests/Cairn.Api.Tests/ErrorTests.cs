@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Cairn.ApiModels;
+using Cairn.Client;
+
+namespace Cairn.Api.Tests;
+
+public sealed class ErrorTests
+{
+    private static CancellationToken Ct => TestContext.Current;
+
+    private static async Task<ProblemView> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        return JsonSerializer.Deserialize(text, ApiJsonContext.Default.ProblemView)!;
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("{\"Spec\": ")]
+    [InlineData("{\"Spec\": 12}")]
+    [InlineData("not json")]
+    [InlineData("")]
+    public async Task Submit_MalformedBody_Is400Problem(string body)
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await http.PutAsync("api/v1/orchestrator/jobs", content, Ct);
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(nameof(ErrorCode.InvalidInput), problem.Code);
+        Assert.Equal(400, problem.Status);
+        Assert.Equal("/api/v1/orchestrator/jobs", problem.Instance);
+        Assert.NotNull(problem.Hint);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Submit_NeitherJobNorSpec_Is400WithHint()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var content = new StringContent("{}", Encoding.UTF8, "application/json");
+        using var response = await http.PutAsync("api/v1/orchestrator/jobs", content, Ct);
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(nameof(ErrorCode.InvalidArgument), problem.Code);
+        Assert.Contains("Spec", problem.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task UnknownRoute_Is404Problem()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var response = await http.GetAsync("api/v1/nothing/here", Ct);
+        var problem = await ProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal(nameof(ErrorCode.NotFound), problem.Code);
+        Assert.Contains("/api/v1/nothing/here", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task WrongMethod_Is405ProblemNamingTheAllowedOnes()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var response = await http.DeleteAsync("api/v1/agent/alive", Ct);
+        var problem = await ProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(nameof(ErrorCode.InvalidArgument), problem.Code);
+        Assert.Contains("GET", problem.Hint, StringComparison.Ordinal);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Ledger_Absent_Is503Problem()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var e = await Assert.ThrowsAsync<CairnException>(() => host.Client.GetLedgerHeadAsync(Ct));
+        Assert.Equal(ErrorCode.ServiceUnavailable, e.Code);
+        Assert.Contains("ledger", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Client_NothingListening_IsServiceUnavailableWithServeHint()
+    {
+        // Take a free port and close it again, so nothing listens there.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var client = new CairnClient($"127.0.0.1:{port}");
+        var e = await Assert.ThrowsAsync<CairnException>(() => client.IsAliveAsync(Ct));
+        Assert.Equal(ErrorCode.ServiceUnavailable, e.Code);
+        Assert.Contains($"127.0.0.1:{port}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("cairn serve", e.Hint, StringComparison.Ordinal);
+
+        var ws = await Assert.ThrowsAsync<CairnException>(async () =>
+        {
+            await foreach (var frame in client.FollowLogsAsync(Cairn.Jobs.JobId.New().Value, cancellationToken: Ct))
+            {
+                Assert.Fail("no frame expected: " + frame);
+            }
+        });
+        Assert.Equal(ErrorCode.ServiceUnavailable, ws.Code);
+    }
+}
