@@ -228,8 +228,9 @@ public sealed class CairnNode : IAsyncDisposable
             directory,
             NodeSelector.Default,
             schedulerOptions,
-            time);
-        _ = market; // TODO(market): pass to the scheduler when deals land in JobScheduler.
+            time,
+            market,
+            new MarketOptions { DefaultClient = s.ClientDid, DefaultBudget = options.DefaultBudget });
         var workers = new List<EvaluationWorker>();
         for (var i = 0; i < options.Workers; i++)
         {
@@ -243,7 +244,7 @@ public sealed class CairnNode : IAsyncDisposable
 
         // Whatever a previous run left on this node died with it: fail those executions and look at
         // every unfinished job and unsettled deal again, before the workers start.
-        // TODO(market): await s.Orchestrator.RecoverAsync([nodeId], cancellationToken);
+        await s.Orchestrator.RecoverAsync([nodeId], cancellationToken);
         s.Workers.Start();
 
         s.Api = BuildApi(s, options, directory);

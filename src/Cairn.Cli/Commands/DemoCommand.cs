@@ -15,6 +15,9 @@ namespace Cairn.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
+    // A price that makes the word count's fuel cost a visible amount (about 1,000 units).
+    private const long DemoPrice = 5000;
+
     public static Command Create()
     {
         var keep = new Option<bool>("--keep") { Description = "Keep the demo's temporary folder (printed at the end) to explore it afterwards." };
@@ -44,7 +47,7 @@ internal static class DemoCommand
         try
         {
             Heading("Cairn demo: a job over content-addressed data, matched, escrowed, run, receipted and settled");
-            node = await CairnNode.StartAsync(new NodeOptions { Home = home, ApiAddress = "127.0.0.1:0", Workers = 2 }, cancellationToken);
+            node = await CairnNode.StartAsync(new NodeOptions { Home = home, ApiAddress = "127.0.0.1:0", Workers = 2, Prices = new(PerMegaFuel: DemoPrice, PerCpuSecond: 1, PerGbSecond: 1) }, cancellationToken);
             Say($"$ cairn serve --home {home} --api 127.0.0.1:0      (started in this process)");
             Say($"  node      {node.NodeDid}   (the provider: runs wasm and noop jobs)");
             Say($"  api       {node.ApiUrl}");
@@ -67,7 +70,7 @@ internal static class DemoCommand
             WriteResource("wordcount.wasm", module);
             var submitted = await RunStepAsync(
                 cancellationToken,
-                "wasm", "submit", "--api", api, module, "--input", root + ":/data", "--budget", "5000", "--wait", "--",
+                "wasm", "submit", "--api", api, module, "--input", root + ":/data", "--budget", "10000", "--wait", "--",
                 "-o", "/outputs/counts.txt", "/data");
             var jobId = JobIdFrom(submitted);
 

@@ -172,21 +172,26 @@ internal static class JobCommand
             Console.Write(err.EndsWith('\n') ? err : err + "\n");
         }
 
-        PrintTrail(job, results.Items);
+        Console.WriteLine($"Trail (deal, receipt, outputs, settlement): cairn job describe {job.Job.ID}");
     }
 
     internal static void PrintTrail(GetJobResponse job, IReadOnlyList<ExecutionResultView> results)
     {
-        Console.WriteLine($"job        {job.Job.ID}  {job.Job.Name}  {job.Job.Type}  {job.Job.State}");
+        Console.WriteLine($"job          {job.Job.ID}  {job.Job.Name}  {job.Job.Type}  {job.Job.State}");
         foreach (var e in job.Executions)
         {
             var result = results.FirstOrDefault(r => r.ExecutionID == e.ID);
-            var deal = job.Deals.FirstOrDefault(d => d.Execution == e.ID);
-            Console.WriteLine($"execution  {e.ID}  attempt {e.Attempt}  {e.State}{(e.StateMessage is null ? string.Empty : "  (" + e.StateMessage + ")")}");
+            var deal = job.Deals.FirstOrDefault(d => d.Execution == e.ID || d.ID == e.DealID);
+            Console.WriteLine($"execution    {e.ID}  attempt {e.Attempt}  {e.State}{(e.StateMessage is null ? string.Empty : "  (" + e.StateMessage + ")")}");
             Console.WriteLine($"  node       {e.NodeID}");
-            if (deal is not null)
+            if (e.DealID is not null || deal is not null)
             {
-                Console.WriteLine($"  deal       {deal.ID}  budget {deal.Budget}  price {deal.Prices.PerMegaFuel}/Mfuel  {deal.Status}");
+                var terms = deal is null ? string.Empty : $"  budget {deal.Budget:N0}, price {deal.Prices.PerMegaFuel} per million fuel";
+                Console.WriteLine($"  deal       {e.DealID ?? deal!.ID}{terms}");
+                if (e.DealTxCID is not null)
+                {
+                    Console.WriteLine($"    opened   tx {e.DealTxCID}");
+                }
             }
 
             if (result?.ReceiptCID is not null)
@@ -214,12 +219,18 @@ internal static class JobCommand
 
             if (e.Usage is { } usage)
             {
-                Console.WriteLine($"  usage      fuel {usage.Fuel:N0}");
+                Console.WriteLine($"  usage      {usage.Fuel:N0} fuel");
             }
 
-            if (deal is not null && deal.Status != Market.DealStatus.Open)
+            var status = e.DealStatus ?? deal?.Status;
+            if (status is not null and not Market.DealStatus.Open)
             {
-                Console.WriteLine($"  settlement {deal.Status}  paid {deal.Paid} (+fee {deal.ProtocolFee})  refunded {deal.Budget - deal.Paid - deal.ProtocolFee}");
+                var fee = deal?.ProtocolFee ?? 0;
+                Console.WriteLine($"  settlement {status}: provider paid {e.Paid ?? deal?.Paid ?? 0:N0}, protocol fee {fee:N0}, client refunded {e.Refunded ?? 0:N0}");
+                if (e.SettlementTxCID is not null)
+                {
+                    Console.WriteLine($"    closed   tx {e.SettlementTxCID}");
+                }
             }
         }
     }
