@@ -90,6 +90,13 @@ internal sealed class TestNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until every execution of the job has a closed deal (settlement follows completion by a scheduler pass).</summary>
+    public Task<GetJobResponse> WaitSettledAsync(string jobId, CancellationToken cancellationToken) =>
+        WaitAsync(jobId, j => JobStateMachine.IsTerminal(j.Job.State) && j.Executions.All(e => e.DealStatus is not null and not Cairn.Market.DealStatus.Open), cancellationToken);
+
+    /// <summary>Stops the node but keeps its home (for checks on the files afterwards).</summary>
+    public Task StopNodeAsync(CancellationToken cancellationToken) => Node.StopAsync(cancellationToken);
+
     public async Task<long> BalanceAsync(string did, CancellationToken cancellationToken) => (await Client.GetBalanceAsync(did, cancellationToken)).Balance;
 
     public async ValueTask DisposeAsync()
