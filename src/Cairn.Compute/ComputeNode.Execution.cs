@@ -6,6 +6,7 @@ namespace Cairn.Compute;
 
 public sealed partial class ComputeNode
 {
+    private const int MaxFinishedLogs = 10_000;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private async Task ExecuteAsync(Run run, BidAcceptedRequest request, JobTask task, IExecutor executor, IComputeCallback callback)
@@ -99,6 +100,12 @@ public sealed partial class ComputeNode
             && Multiformats.Cid.TryParse(result.StdoutCid, out var so) && Multiformats.Cid.TryParse(result.StderrCid, out var se))
         {
             _finished[id] = (so, se);
+            _finishedOrder.Enqueue(id);
+            // Logs of old executions stay in the store; only the lookup by execution id is bounded.
+            while (_finishedOrder.Count > MaxFinishedLogs && _finishedOrder.TryDequeue(out var old))
+            {
+                _finished.TryRemove(old, out _);
+            }
         }
 
         Cleanup(run);

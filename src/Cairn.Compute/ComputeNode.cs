@@ -33,6 +33,7 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
     private readonly Dictionary<ExecutionId, Reservation> _reservations = [];
     private readonly ConcurrentDictionary<ExecutionId, Run> _runs = new();
     private readonly ConcurrentDictionary<ExecutionId, (Cid Stdout, Cid Stderr)> _finished = new();
+    private readonly ConcurrentQueue<ExecutionId> _finishedOrder = new();
     private readonly CancellationTokenSource _stopping = new();
     private IComputeCallback? _callback;
 
@@ -61,7 +62,7 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
         ArgumentNullException.ThrowIfNull(nodeKey);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        ArgumentException.ThrowIfNullOrEmpty(options.WorkDirectory);
+        Validate(options);
         _options = options;
         _repo = repo;
         foreach (var executor in executors)
@@ -324,6 +325,29 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
         {
             _http.Dispose();
         }
+    }
+
+    private static void Validate(ComputeNodeOptions options)
+    {
+        static void Check(bool ok, string field, string what)
+        {
+            if (!ok)
+            {
+                throw new CairnException(ErrorCode.InvalidArgument, $"Compute node option {field} {what}.");
+            }
+        }
+
+        var c = options.Capacity;
+        Check(options.NodeId.IsEmpty is false, nameof(options.NodeId), "is required");
+        Check(!string.IsNullOrWhiteSpace(options.WorkDirectory), nameof(options.WorkDirectory), "is required");
+        Check(c.CpuMillis >= 0 && c.MemoryBytes >= 0 && c.DiskBytes >= 0 && c.Gpu >= 0, nameof(options.Capacity), "must not be negative");
+        Check(options.Prices.PerMegaFuel >= 0 && options.Prices.PerCpuSecond >= 0 && options.Prices.PerGbSecond >= 0, nameof(options.Prices), "must not be negative");
+        Check(options.MinCollateral >= 0, nameof(options.MinCollateral), "must not be negative");
+        Check(options.MaxUrlBytes > 0, nameof(options.MaxUrlBytes), "must be positive");
+        Check(options.MaxLogBytes > 0, nameof(options.MaxLogBytes), "must be positive");
+        Check(options.ReservationTimeout > TimeSpan.Zero, nameof(options.ReservationTimeout), "must be positive");
+        Check(options.ReportAttempts >= 1, nameof(options.ReportAttempts), "must be at least 1");
+        Check(!string.IsNullOrWhiteSpace(options.OfferId), nameof(options.OfferId), "is required");
     }
 
     private static bool SameOffer(Offer a, Offer b) =>

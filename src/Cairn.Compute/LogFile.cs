@@ -10,8 +10,10 @@ internal sealed class LogFile : Stream
     private readonly string _name;
     private readonly long _cap;
     private readonly Action _changed;
+    private readonly Lock _gate = new();
     private long _kept;
     private long _dropped;
+    private bool _completed;
 
     public LogFile(string path, string name, long cap, Action changed)
     {
@@ -26,7 +28,16 @@ internal sealed class LogFile : Stream
     public string Path { get; }
 
     /// <summary>Bytes beyond the cap that were dropped.</summary>
-    public long Dropped => Volatile.Read(ref _dropped);
+    public long Dropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dropped;
+            }
+        }
+    }
 
     public override bool CanRead => false;
 
@@ -47,16 +58,18 @@ internal sealed class LogFile : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        var room = (int)Math.Min(buffer.Length, Math.Max(0, _cap - _kept));
-        if (room > 0)
+        int room;
+        lock (_gate)
         {
-            _file.Write(buffer[..room]);
-            Volatile.Write(ref _kept, _kept + room);
-        }
+            // After Complete (an executor still writing after it returned) everything counts as dropped.
+            room = _completed ? 0 : (int)Math.Min(buffer.Length, Math.Max(0, _cap - _kept));
+            if (room > 0)
+            {
+                _file.Write(buffer[..room]);
+                Volatile.Write(ref _kept, _kept + room);
+            }
 
-        if (room < buffer.Length)
-        {
-            Interlocked.Add(ref _dropped, buffer.Length - room);
+            _dropped += buffer.Length - room;
         }
 
         if (room > 0)
@@ -80,14 +93,24 @@ internal sealed class LogFile : Stream
     /// <summary>Notes the dropped bytes (if any) at the end of the file and closes it.</summary>
     public void Complete()
     {
-        if (_dropped > 0)
+        lock (_gate)
         {
-            var note = System.Text.Encoding.UTF8.GetBytes($"\n[cairn: {_dropped} more bytes of {_name} were dropped; a node keeps {_cap} bytes per stream]\n");
-            _file.Write(note);
-            Volatile.Write(ref _kept, _kept + note.Length);
+            if (_completed)
+            {
+                return;
+            }
+
+            _completed = true;
+            if (_dropped > 0)
+            {
+                var note = System.Text.Encoding.UTF8.GetBytes($"\n[cairn: {_dropped} more bytes of {_name} were dropped; a node keeps {_cap} bytes per stream]\n");
+                _file.Write(note);
+                Volatile.Write(ref _kept, _kept + note.Length);
+            }
+
+            _file.Dispose();
         }
 
-        _file.Dispose();
         _changed();
     }
 
@@ -105,7 +128,11 @@ internal sealed class LogFile : Stream
     {
         if (disposing)
         {
-            _file.Dispose();
+            lock (_gate)
+            {
+                _completed = true;
+                _file.Dispose();
+            }
         }
 
         base.Dispose(disposing);

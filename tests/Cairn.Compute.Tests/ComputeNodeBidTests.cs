@@ -164,6 +164,17 @@ public sealed class ComputeNodeBidTests
         Assert.Single(market.Published);
     }
 
+    [Fact]
+    public async Task Constructor_InvalidOptions_NameTheOption()
+    {
+        var e = await Assert.ThrowsAsync<CairnException>(async () =>
+        {
+            await using var h = new NodeHarness(o => o with { MaxLogBytes = 0 });
+        });
+        Assert.Equal(ErrorCode.InvalidArgument, e.Code);
+        Assert.Equal("Compute node option MaxLogBytes must be positive.", e.Message);
+    }
+
     /// <summary>
     /// A fake: the ledger-backed market lives on the market helper's branch. It records offers and
     /// answers GetOffers from them, which is all a compute node asks of a market.

@@ -252,4 +252,65 @@ public sealed class ComputeNodeTests
         Assert.StartsWith("\n[cairn: ", note, StringComparison.Ordinal);
         Assert.Contains("more bytes of stdout were dropped; a node keeps 100 bytes per stream]", note, StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Run_SeveralAtOnce_AllCompleteWithTheirOwnOutputs()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness(o => o with { Capacity = new Resources { CpuMillis = 8000, MemoryBytes = 4L << 30 } });
+        var runs = Enumerable.Range(0, 4).Select(i => h.RunAsync(
+            NodeHarness.TransformJob(NodeHarness.Source("inline", $"/inputs/{i}.txt", ("URL", $"data:,run{i}"))), ct)).ToList();
+        var ends = await Task.WhenAll(runs);
+        for (var i = 0; i < ends.Length; i++)
+        {
+            Assert.Equal(ExecutionState.Completed, ends[i].End.State);
+            var output = await h.ExportAsync(ends[i].End.Result!.Outputs["out"], ct);
+            Assert.Equal($"RUN{i}", await File.ReadAllTextAsync(Path.Combine(output, $"{i}.txt"), ct));
+        }
+
+        Assert.Equal(4, ends.Select(e => e.End.Result!.ReceiptCid).Distinct().Count());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Run_KeepingWorkDirectories_LeavesInputsReadOnlyOnDisk()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness(o => o with { KeepWorkDirectories = true });
+        var (id, end) = await h.RunAsync(NodeHarness.TransformJob(NodeHarness.Source("inline", "/inputs/kept.txt", ("URL", "data:,kept"))), ct);
+        Assert.Equal(ExecutionState.Completed, end.State);
+        var work = Path.Combine(h.Options.WorkDirectory, id.Value);
+        var input = Path.Combine(work, "inputs", "inputs", "kept.txt");
+        Assert.Equal("kept", await File.ReadAllTextAsync(input, ct));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(input));
+        }
+        Assert.Equal("copied 1 files\ngreeting=(none)\n", await File.ReadAllTextAsync(Path.Combine(work, "stdout"), ct));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Run_PublishedOutputCid_IsWhatTheReferenceImporterGivesForTheExpectedDirectory()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness();
+        var data = h.Combine("data");
+        Directory.CreateDirectory(Path.Combine(data, "sub"));
+        // Bigger than one 256 KiB chunk, so the output file is a dag-pb root over raw leaves.
+        var big = string.Concat(Enumerable.Range(0, 40_000).Select(i => $"line {i} of text\n"));
+        await File.WriteAllTextAsync(Path.Combine(data, "big.txt"), big, ct);
+        await File.WriteAllTextAsync(Path.Combine(data, "sub", "small.txt"), "small\n", ct);
+        var input = await h.AddAsync(data, ct);
+        var (_, end) = await h.RunAsync(NodeHarness.TransformJob(NodeHarness.Source("ipfs", "/inputs", ("CID", input.ToString()))), ct);
+        Assert.Equal(ExecutionState.Completed, end.State);
+
+        // The transformation done in C#, imported by ipfs-unixfs-importer (`ipfs add -r --cid-version=1`).
+        var expected = h.Combine("expected");
+        Directory.CreateDirectory(Path.Combine(expected, "sub"));
+        await File.WriteAllTextAsync(Path.Combine(expected, "big.txt"), big.ToUpperInvariant(), ct);
+        await File.WriteAllTextAsync(Path.Combine(expected, "sub", "small.txt"), "SMALL\n", ct);
+        var request = System.Text.Json.JsonSerializer.Serialize(new { cases = new[] { new { op = "import", id = "out", kind = "dir", path = expected } } });
+        var line = await NodeOracle.RunAsync("unixfs-oracle.mjs", [], ct, Encoding.UTF8.GetBytes(request));
+        using var doc = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal(doc.RootElement.GetProperty("root").GetString(), end.Result!.Outputs["out"]);
+    }
 }

@@ -114,6 +114,15 @@ internal sealed class NodeHarness : IAsyncDisposable
         await Node.DisposeAsync();
         Repo.Dispose();
         Key.Dispose();
+        if (!OperatingSystem.IsWindows() && Directory.Exists(Options.WorkDirectory))
+        {
+            // Kept work directories hold read-only inputs; without root they cannot be deleted as they are.
+            foreach (var dir in Directory.EnumerateDirectories(Options.WorkDirectory, "*", SearchOption.AllDirectories))
+            {
+                File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
         _dir.Dispose();
     }
 }
