@@ -13,10 +13,12 @@ namespace Cairn.Ledger.Chain;
 /// Stops at the first bad height and says why.
 /// </summary>
 /// <remarks>
-/// Two stages overlap: a reader decodes and hashes blocks in windows of a few thousand
-/// transactions and checks their signatures on all cores (signatures are independent of state),
-/// while the caller's thread applies the previous window in order (application is sequential by
-/// nature). Signature checking dominates, so replay speed follows the core count.
+/// Three stages overlap: a reader pulls blocks and transaction rows from SQLite and checks the
+/// block links, a checker hashes, decodes and signature-checks each window of a few thousand
+/// transactions on all cores (signatures are independent of state), and the caller's thread applies
+/// the windows in order (application is sequential by nature). Signature checking dominates, so
+/// replay speed follows the core count; keeping reading off the checker's thread keeps the cores
+/// verifying while the next window is read.
 /// </remarks>
 internal static class Replayer
 {
@@ -24,9 +26,11 @@ internal static class Replayer
 
     public static ReplayResult Run(LedgerStore store, bool checkSignatures, CancellationToken cancellationToken)
     {
+        var read = Channel.CreateBounded<Window>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         var windows = Channel.CreateBounded<Window>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = Task.Run(() => ReadWindows(store, checkSignatures, windows.Writer, stop.Token), CancellationToken.None);
+        var reader = Task.Run(() => ReadWindows(store, read.Writer, stop.Token), CancellationToken.None);
+        var checker = Task.Run(() => CheckWindowsAsync(read.Reader, windows.Writer, checkSignatures, stop.Token), CancellationToken.None);
 
         MarketState? state = null;
         var commitment = new StateCommitment();
@@ -105,24 +109,44 @@ internal static class Replayer
             }
 
             reader.GetAwaiter().GetResult();
+            checker.GetAwaiter().GetResult();
             return head is null ? Fail(0, "the ledger has no genesis block") : new ReplayResult(state, commitment, head, headCid, genesisCid, blocks, txCount, null, null);
         }
         finally
         {
-            // Stop the reader if we stopped early, and let it finish before the store is used again.
+            // Stop the stages if we stopped early, and let them finish before the store is used again.
             stop.Cancel();
-            try
+            foreach (var stage in new[] { reader, checker })
             {
-                reader.Wait(CancellationToken.None);
-            }
-            catch (AggregateException)
-            {
-                // Its failure was reported through the channel, or is moot after ours.
+                try
+                {
+                    stage.Wait(CancellationToken.None);
+                }
+                catch (AggregateException)
+                {
+                    // Its failure was reported through the channel, or is moot after ours.
+                }
             }
         }
     }
 
-    private static void ReadWindows(LedgerStore store, bool checkSignatures, ChannelWriter<Window> output, CancellationToken cancellationToken)
+    private static async Task CheckWindowsAsync(ChannelReader<Window> input, ChannelWriter<Window> output, bool checkSignatures, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var window in input.ReadAllAsync(cancellationToken))
+            {
+                CheckWindow(window.Blocks, checkSignatures);
+                await output.WriteAsync(window, cancellationToken);
+            }
+        }
+        finally
+        {
+            output.TryComplete();
+        }
+    }
+
+    private static void ReadWindows(LedgerStore store, ChannelWriter<Window> output, CancellationToken cancellationToken)
     {
         try
         {
@@ -137,11 +161,8 @@ internal static class Replayer
 
             void Flush((long, string)? trailing)
             {
-                var blocks = window.ToArray();
-                CheckWindow(blocks, checkSignatures);
-
                 // A block whose own checks failed ends the window: nothing after it is looked at.
-                output.WriteAsync(new Window(blocks, trailing), cancellationToken).AsTask().GetAwaiter().GetResult();
+                output.WriteAsync(new Window(window.ToArray(), trailing), cancellationToken).AsTask().GetAwaiter().GetResult();
                 window.Clear();
                 windowTxs = 0;
             }
@@ -201,7 +222,8 @@ internal static class Replayer
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or CairnException or InvalidCastException)
         {
-            output.TryWrite(new Window([], (-1, $"the ledger file cannot be read: {e.Message}")));
+            // Waits for room: a full channel must not swallow the failure and pass a truncated chain.
+            output.WriteAsync(new Window([], (-1, $"the ledger file cannot be read: {e.Message}")), cancellationToken).AsTask().GetAwaiter().GetResult();
         }
         finally
         {

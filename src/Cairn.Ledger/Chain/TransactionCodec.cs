@@ -1,3 +1,4 @@
+using System.Text;
 using Cairn.Content.DagCbor;
 using Cairn.Ledger.Identity;
 using Cairn.Ledger.State;
@@ -14,6 +15,16 @@ namespace Cairn.Ledger.Chain;
 /// </summary>
 public static class TransactionCodec
 {
+    private static readonly (byte[] Utf8, string Text)[] KnownTypes = [.. new[]
+    {
+        TxTypes.Transfer, TxTypes.Mint, TxTypes.Approve, TxTypes.OfferPublish, TxTypes.OfferUpdate, TxTypes.OfferWithdraw,
+        TxTypes.DealOpen, TxTypes.DealSettle, TxTypes.DealFail, TxTypes.DealCancel, TxTypes.DealSlash,
+        TxTypes.SubscriptionCreate, TxTypes.SubscriptionClose,
+    }.Select(t => (Encoding.UTF8.GetBytes(t), t))];
+
+    [ThreadStatic]
+    private static Cid? t_lastChain;
+
     /// <summary>The canonical bytes the sender signs (the body must name its chain).</summary>
     public static byte[] SigningBytes(TransactionBody body) => DagCbor.Encode(ToMap(body, null));
 
@@ -72,38 +83,48 @@ public static class TransactionCodec
         int sigStart = -1, sigEnd = -1;
         for (var i = 0; i < count; i++)
         {
+            // Keys are matched as UTF-8 bytes and known values reused: replay decodes every
+            // transaction of the chain, and these strings were most of its allocations.
             var keyStart = reader.Position;
-            var key = reader.ReadString();
-            switch (key)
+            var key = reader.ReadUtf8String();
+            if (key.SequenceEqual("type"u8))
             {
-                case "type":
-                    type = reader.ReadString();
-                    break;
-                case "from":
-                    from = reader.ReadString();
-                    break;
-                case "chain":
-                    chain = reader.ReadCid();
-                    break;
-                case "nonce":
-                    nonce = reader.ReadInt64();
-                    break;
-                case "fee":
-                    fee = reader.ReadInt64();
-                    break;
-                case "expires":
-                    expires = reader.ReadInt64();
-                    break;
-                case "payload":
-                    payload = DagCbor.Read(ref reader) as Dictionary<string, object?> ?? throw Invalid("payload is not a map");
-                    break;
-                case "sig":
-                    sigStart = keyStart;
-                    sig = reader.ReadBytes().ToArray();
-                    sigEnd = reader.Position;
-                    break;
-                default:
-                    throw Invalid($"unknown field '{key}'");
+                var t = reader.ReadUtf8String();
+                type = KnownType(t) ?? Encoding.UTF8.GetString(t);
+            }
+            else if (key.SequenceEqual("from"u8))
+            {
+                from = reader.ReadString();
+            }
+            else if (key.SequenceEqual("chain"u8))
+            {
+                chain = ChainOf(reader.ReadCidBytes());
+            }
+            else if (key.SequenceEqual("nonce"u8))
+            {
+                nonce = reader.ReadInt64();
+            }
+            else if (key.SequenceEqual("fee"u8))
+            {
+                fee = reader.ReadInt64();
+            }
+            else if (key.SequenceEqual("expires"u8))
+            {
+                expires = reader.ReadInt64();
+            }
+            else if (key.SequenceEqual("payload"u8))
+            {
+                payload = DagCbor.Read(ref reader) as Dictionary<string, object?> ?? throw Invalid("payload is not a map");
+            }
+            else if (key.SequenceEqual("sig"u8))
+            {
+                sigStart = keyStart;
+                sig = reader.ReadBytes().ToArray();
+                sigEnd = reader.Position;
+            }
+            else
+            {
+                throw Invalid($"unknown field '{Encoding.UTF8.GetString(key)}'");
             }
         }
 
@@ -164,6 +185,30 @@ public static class TransactionCodec
         }
 
         return map;
+    }
+
+    private static string? KnownType(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var known in KnownTypes)
+        {
+            if (utf8.SequenceEqual(known.Utf8))
+            {
+                return known.Text;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The chain link as a <see cref="Cid"/>, reusing the last one this thread saw (a chain's transactions all name the same).</summary>
+    private static Cid ChainOf(ReadOnlySpan<byte> cidBytes)
+    {
+        if (t_lastChain is { } last && last.Bytes.SequenceEqual(cidBytes))
+        {
+            return last;
+        }
+
+        return t_lastChain = Cid.FromBytes(cidBytes);
     }
 
     private static CairnException Invalid(string why) => new(ErrorCode.InvalidInput, $"Not a Cairn transaction: {why}.");

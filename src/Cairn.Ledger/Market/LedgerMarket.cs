@@ -31,6 +31,10 @@ namespace Cairn.Ledger.Market;
 public sealed class LedgerMarket : IMarket, IDisposable
 {
     private const int MaxGapRetries = 64;
+    private const int MaxEpochsKept = 1024;
+
+    // How long to wait for the block holding a transaction whose effect the state already shows.
+    private static readonly TimeSpan PendingTransactionWait = TimeSpan.FromSeconds(10);
     private readonly ILedger _ledger;
     private readonly LedgerKey _key;
     private readonly TimeProvider _time;
@@ -226,7 +230,7 @@ public sealed class LedgerMarket : IMarket, IDisposable
             throw new CairnException(ErrorCode.Conflict, $"Deal '{deal.Id}' exists already for another client, provider, execution or orchestrator.");
         }
 
-        var tx = await FindTransactionAsync(deal.Id, TxTypes.DealOpen, cancellationToken);
+        var tx = await FindTransactionAsync(deal.Orchestrator, deal.Id, TxTypes.DealOpen, cancellationToken);
         return new DealOpened(deal.Id, tx, deal.Prices, deal.Budget, deal.Collateral);
     }
 
@@ -239,20 +243,23 @@ public sealed class LedgerMarket : IMarket, IDisposable
             DealStatus.Cancelled => TxTypes.DealCancel,
             _ => TxTypes.DealSlash,
         };
-        var tx = await FindTransactionAsync(deal.Id, type, cancellationToken);
+        var tx = await FindTransactionAsync(type == TxTypes.DealCancel ? deal.Client : deal.Orchestrator, deal.Id, type, cancellationToken);
         return Closed(deal, tx);
     }
 
     /// <summary>
-    /// The committed transaction of a type about a deal, found through this account's history (the
-    /// rare path: a call repeated after a crash), or an empty CID when another account sent it.
+    /// The transaction of a type about a deal, sent by <paramref name="sender"/>: looked up in the
+    /// sender's history (the rare path: a call repeated after a crash, or one that lost a race), or
+    /// awaited in the next blocks when the state shows its effect but its block is still being made
+    /// durable. An empty CID when it does not turn up.
     /// </summary>
-    private async ValueTask<MarketTx> FindTransactionAsync(string dealId, string type, CancellationToken cancellationToken)
+    private async ValueTask<MarketTx> FindTransactionAsync(string sender, string dealId, string type, CancellationToken cancellationToken)
     {
+        var head = (await _ledger.GetHeadAsync(cancellationToken)).Height;
         var candidates = new List<LedgerEvent>();
-        await foreach (var e in _ledger.HistoryAsync(Account, cancellationToken))
+        await foreach (var e in _ledger.HistoryAsync(sender, cancellationToken))
         {
-            if (e.Type == type)
+            if (e.Type == type && e.From == sender)
             {
                 candidates.Add(e);
             }
@@ -261,20 +268,41 @@ public sealed class LedgerMarket : IMarket, IDisposable
         // Newest first: the deal was most likely touched recently.
         for (var i = candidates.Count - 1; i >= 0; i--)
         {
-            var e = candidates[i];
-            if (await _ledger.GetTransactionBytesAsync(e.Tx, cancellationToken) is not { } data)
+            if (await IsAboutAsync(candidates[i], dealId, cancellationToken))
             {
-                continue;
-            }
-
-            var tx = TransactionCodec.Decode(data, out _);
-            if (tx.Body.Payload.TryGetValue("id", out var id) && id as string == dealId)
-            {
-                return new MarketTx(e.Tx.ToString(), -1);
+                return new MarketTx(candidates[i].Tx.ToString(), -1);
             }
         }
 
+        using var patience = new CancellationTokenSource(PendingTransactionWait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, patience.Token);
+        try
+        {
+            await foreach (var e in _ledger.WatchAsync(head + 1, linked.Token))
+            {
+                if (e.Type == type && e.From == sender && await IsAboutAsync(e, dealId, cancellationToken))
+                {
+                    return new MarketTx(e.Tx.ToString(), -1);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not durable in time (or never: the ledger stopped); the deal's state still stands.
+        }
+
         return new MarketTx(string.Empty, -1);
+    }
+
+    private async ValueTask<bool> IsAboutAsync(LedgerEvent e, string dealId, CancellationToken cancellationToken)
+    {
+        if (await _ledger.GetTransactionBytesAsync(e.Tx, cancellationToken) is not { } data)
+        {
+            return false;
+        }
+
+        var tx = TransactionCodec.Decode(data, out _);
+        return tx.Body.Payload.TryGetValue("id", out var id) && id as string == dealId;
     }
 
     /// <summary>
@@ -354,9 +382,18 @@ public sealed class LedgerMarket : IMarket, IDisposable
                 _epochEnds[epoch] = next;
                 _nextNonce = next;
                 _epoch++;
+                if (_epochEnds.Count > MaxEpochsKept)
+                {
+                    // Calls live for a block or two; an epoch this old has no call left waiting on it.
+                    foreach (var old in _epochEnds.Keys.Where(k => k < _epoch - MaxEpochsKept).ToList())
+                    {
+                        _epochEnds.Remove(old);
+                    }
+                }
             }
 
-            return nonce > _epochEnds[epoch];
+            // An epoch forgotten above can only be a very late call's: retrying it is the safe side.
+            return !_epochEnds.TryGetValue(epoch, out var end) || nonce > end;
         }
         finally
         {

@@ -10,6 +10,21 @@ internal static class StateCodec
     /// <summary>The leaf bytes of an entry: the DAG-CBOR list <c>[key, value]</c>.</summary>
     public static byte[] EncodeLeaf(string key, object value) => DagCbor.Encode(new object?[] { key, ToValue(value) });
 
+    /// <summary>
+    /// Writes an account's leaf <c>[key, {nonce, balance}]</c> (canonical key order: shorter first),
+    /// the same bytes as <see cref="EncodeLeaf"/> without building a map.
+    /// </summary>
+    public static void WriteAccountLeaf(DagCborWriter writer, string key, AccountEntry account)
+    {
+        writer.WriteStartArray(2);
+        writer.WriteString(key);
+        writer.WriteStartMap(2);
+        writer.WriteString("nonce");
+        writer.WriteInt64(account.Nonce);
+        writer.WriteString("balance");
+        writer.WriteInt64(account.Balance);
+    }
+
     public static object ToValue(object value) => value switch
     {
         AccountEntry a => new Dictionary<string, object?>(StringComparer.Ordinal) { ["balance"] = a.Balance, ["nonce"] = a.Nonce },

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Cairn.Content.DagCbor;
 
 namespace Cairn.Ledger.State;
 
@@ -19,6 +21,9 @@ internal sealed class StateCommitment
     public const int BucketCount = 4096;
     private const int HashLength = 32;
 
+    [ThreadStatic]
+    private static DagCborWriter? t_writer;
+
     private readonly SortedDictionary<string, byte[]>?[] _leaves = new SortedDictionary<string, byte[]>?[BucketCount];
     private readonly byte[] _bucketHashes = new byte[BucketCount * HashLength];
     private readonly HashSet<int> _dirtyBuckets = [];
@@ -34,7 +39,7 @@ internal sealed class StateCommitment
             Parallel.For(0, keyArray.Length, i =>
             {
                 var value = state.Get(keyArray[i]);
-                leaves[i] = value is null ? null : SHA256.HashData(StateCodec.EncodeLeaf(keyArray[i], value));
+                leaves[i] = value is null ? null : HashLeaf(keyArray[i], value);
             });
             for (var i = 0; i < keyArray.Length; i++)
             {
@@ -46,7 +51,7 @@ internal sealed class StateCommitment
             foreach (var key in keys)
             {
                 var value = state.Get(key);
-                Place(key, value is null ? null : SHA256.HashData(StateCodec.EncodeLeaf(key, value)));
+                Place(key, value is null ? null : HashLeaf(key, value));
             }
         }
 
@@ -90,7 +95,37 @@ internal sealed class StateCommitment
     internal static int BucketOf(string key)
     {
         Span<byte> digest = stackalloc byte[HashLength];
-        SHA256.HashData(Encoding.UTF8.GetBytes(key), digest);
+        var length = Encoding.UTF8.GetMaxByteCount(key.Length);
+        byte[]? rented = null;
+        var utf8 = length <= 512 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], digest);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
         return BinaryPrimitives.ReadUInt16BigEndian(digest) >> 4;
+    }
+
+    /// <summary>SHA-256 of the entry's leaf bytes (<see cref="StateCodec.EncodeLeaf"/>).</summary>
+    internal static byte[] HashLeaf(string key, object value)
+    {
+        // Accounts are most of what a block writes (every transfer writes two): encode them with a
+        // reused writer instead of building a map per leaf. StateCodecTests checks both encodings agree.
+        if (value is AccountEntry account)
+        {
+            var writer = t_writer ??= new DagCborWriter();
+            writer.Reset();
+            StateCodec.WriteAccountLeaf(writer, key, account);
+            return SHA256.HashData(writer.WrittenSpan);
+        }
+
+        return SHA256.HashData(StateCodec.EncodeLeaf(key, value));
     }
 }

@@ -231,6 +231,25 @@ public sealed class LedgerMarketTests : IAsyncLifetime, IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task OpenDeal_SameIdConcurrently_OpensOneDealAndAllReturnIt()
+    {
+        var ct = CancellationToken.None;
+        var opened = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _orchestrator.OpenDealAsync(Request("d1"), ct).AsTask()));
+        Assert.Single(opened.Select(o => o.Transaction.TxCid).Distinct());
+        Assert.Single(opened, o => o.Transaction.Height > 0);
+        Assert.Equal(100_000 - 5000, await _ledger.GetBalanceAsync(Alice, ct));
+
+        // Settle and fail racing on one deal: one closes it, both report that close.
+        var closes = await Task.WhenAll(
+            _orchestrator.SettleDealAsync(Report("d1", 1_000_000), ct).AsTask(),
+            _orchestrator.FailDealAsync("d1", "lost", ct).AsTask());
+        Assert.Equal(closes[0].Status, closes[1].Status);
+        Assert.Equal(closes[0].Transaction.TxCid, closes[1].Transaction.TxCid);
+        Assert.Equal(2, await _ledger.GetNextNonceAsync(_orchestrator.Account, ct)); // one open, one close
+        await AssertVerifiesAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task PublishOffer_ChangedTerms_UpdatesAndSameTermsSendNothing()
     {
         var ct = CancellationToken.None;

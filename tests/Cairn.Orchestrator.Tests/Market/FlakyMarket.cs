@@ -3,11 +3,15 @@ using Cairn.Market;
 namespace Cairn.Orchestrator.Tests.Market;
 
 /// <summary>
-/// A real market with a switch that makes the next deal close "crash" (throw) just before or just
-/// after the ledger call: the window between an execution's end and its recorded settlement.
+/// A real market with switches that make deal calls "crash" (throw) just before or just after the
+/// ledger call: the windows between a decision and its record in the job store.
 /// </summary>
 internal sealed class FlakyMarket(IMarket inner) : IMarket
 {
+    public bool CrashBeforeOpen { get; set; }
+
+    public bool CrashAfterOpen { get; set; }
+
     public bool CrashBeforeClose { get; set; }
 
     public bool CrashAfterClose { get; set; }
@@ -22,7 +26,13 @@ internal sealed class FlakyMarket(IMarket inner) : IMarket
 
     public ValueTask<IReadOnlyList<Offer>> GetOffersAsync(string provider, CancellationToken cancellationToken) => inner.GetOffersAsync(provider, cancellationToken);
 
-    public ValueTask<DealOpened> OpenDealAsync(DealRequest request, CancellationToken cancellationToken) => inner.OpenDealAsync(request, cancellationToken);
+    public async ValueTask<DealOpened> OpenDealAsync(DealRequest request, CancellationToken cancellationToken)
+    {
+        Crash(CrashBeforeOpen);
+        var opened = await inner.OpenDealAsync(request, cancellationToken);
+        Crash(CrashAfterOpen);
+        return opened;
+    }
 
     public ValueTask<Deal?> GetDealAsync(string dealId, CancellationToken cancellationToken) => inner.GetDealAsync(dealId, cancellationToken);
 

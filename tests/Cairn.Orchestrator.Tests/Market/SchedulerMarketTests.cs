@@ -201,6 +201,49 @@ public sealed class SchedulerMarketTests
         await h.AssertLedgerSoundAsync();
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CrashAroundDealOpen_AfterRestartTheDealIsClosedOrForgottenAndTheJobRetried(bool ledgerCommittedBeforeCrash)
+    {
+        await using var h = await MarketHarness.CreateAsync();
+        h.AddNode();
+        h.Flaky.CrashBeforeOpen = !ledgerCommittedBeforeCrash;
+        h.Flaky.CrashAfterOpen = ledgerCommittedBeforeCrash;
+        var job = await h.Orchestrator.SubmitAsync(PaidJob(), cancellationToken: TestContext.Token);
+        await h.Worker().RunOnceAsync(TestContext.Token);
+        var cut = Assert.Single(await h.ExecutionsAsync(job.Job.Id));
+        Assert.Equal((ExecutionState.BidAccepted, cut.Id.Value, (DealStatus?)null), (cut.State, cut.DealId, cut.DealStatus));
+
+        await h.CloseAsync();
+        await h.OpenAsync();
+        h.AddNode();
+        await h.Orchestrator.RecoverAsync([NodeId.Parse("n-provider")], TestContext.Token);
+        for (var i = 0; i < 3; i++)
+        {
+            await h.DrainAsync();
+            h.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(JobState.Completed, (await h.JobAsync(job.Job.Id)).State);
+        var executions = await h.ExecutionsAsync(job.Job.Id);
+        Assert.Equal(2, executions.Count);
+        if (ledgerCommittedBeforeCrash)
+        {
+            Assert.Equal((cut.Id.Value, DealStatus.Failed, Budget), (executions[0].DealId, executions[0].DealStatus, executions[0].Refunded));
+        }
+        else
+        {
+            Assert.Equal(((string?)null, (DealStatus?)null), (executions[0].DealId, executions[0].DealStatus));
+            Assert.Null(await h.Market.GetDealAsync(cut.Id.Value, TestContext.Token));
+        }
+
+        Assert.Equal(DealStatus.Settled, executions[1].DealStatus);
+        var (cost, _) = MarketHarness.Price(Fuel, Budget);
+        Assert.Equal(MarketHarness.ClientFunds - cost, await h.BalanceAsync(h.Client));
+        await h.AssertLedgerSoundAsync();
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Restart_ExecutionLostByRestartedNode_FailsRefundsAndRetriesUnderANewDeal()
     {
