@@ -1,4 +1,5 @@
 using Cairn.Api.Problems;
+using System.Text.Json.Serialization;
 using Cairn.ApiModels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,8 +27,22 @@ public static class CairnApiServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
-        services.AddOpenApi(ApiRoutes.OpenApiDocumentName);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // The same shapes as ApiJsonContext writes, so the OpenAPI schemas (made from these
+            // options) name the fields as the bodies do: PascalCase, numbers as numbers.
+            o.SerializerOptions.PropertyNamingPolicy = null;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        });
+        services.AddOpenApi(ApiRoutes.OpenApiDocumentName, o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Cairn node API";
+            document.Info.Version = typeof(CairnApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+            document.Info.Description = "Jobs (shaped after Bacalhau's API), nodes, the ledger, content and the trustless gateway. Errors are RFC 7807 problems with code, hint and spec errors.";
+            return Task.CompletedTask;
+        }));
         services.AddSingleton<IStartupFilter, ApiStartupFilter>();
         return services;
     }

@@ -14,7 +14,7 @@ public sealed partial class CairnClient
 
     /// <summary>Submits a job spec (YAML or JSON text); spec errors come back as a <see cref="Jobs.Specs.JobSpecException"/> with their lines and columns.</summary>
     /// <param name="spec">The spec's text.</param>
-    /// <param name="client">The paying client's <c>did:key</c>, when the spec's Payment names none.</param>
+    /// <param name="client">The paying client's <c>did:key</c>, set on the job's <c>Payment.Client</c>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<PutJobResponse> SubmitJobAsync(string spec, string? client = null, CancellationToken cancellationToken = default)
     {

@@ -12,7 +12,7 @@ public static class ProblemConverter
         ArgumentNullException.ThrowIfNull(problem);
         if (problem.Errors is { Count: > 0 } errors)
         {
-            return new JobSpecException(errors);
+            return new JobSpecException(errors.Select(e => e.ToSpecError()).ToList());
         }
 
         var code = Enum.TryParse<ErrorCode>(problem.Code, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)

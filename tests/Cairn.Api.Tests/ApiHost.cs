@@ -61,14 +61,14 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public string TempPath(string name) => _dir.Combine(name);
 
-    public static async Task<ApiHost> StartAsync(bool withLedger = true, CancellationToken cancellationToken = default)
+    public static async Task<ApiHost> StartAsync(bool withLedger = true, bool withValidator = true, CancellationToken cancellationToken = default)
     {
         var host = new ApiHost();
-        await host.StartCoreAsync(withLedger, cancellationToken);
+        await host.StartCoreAsync(withLedger, withValidator, cancellationToken);
         return host;
     }
 
-    private async Task StartCoreAsync(bool withLedger, CancellationToken cancellationToken)
+    private async Task StartCoreAsync(bool withLedger, bool withValidator, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         Repo = ContentRepo.Open(_dir.Combine("repo"));
@@ -88,7 +88,11 @@ internal sealed class ApiHost : IAsyncDisposable
         builder.Services.AddCairnApi();
         builder.Services.AddSingleton<IJobStore>(Store);
         builder.Services.AddSingleton(orchestrator);
-        builder.Services.AddSingleton(validator);
+        if (withValidator)
+        {
+            builder.Services.AddSingleton(validator);
+        }
+
         builder.Services.AddSingleton<INodeDirectory>(nodes);
         builder.Services.AddSingleton<IExecutionLogs>(Compute);
         builder.Services.AddSingleton<IBlockStore>(Repo.Blocks);
@@ -101,7 +105,7 @@ internal sealed class ApiHost : IAsyncDisposable
                 [Producer.Did.Text],
                 0,
                 0,
-                new SortedDictionary<string, long>(StringComparer.Ordinal) { [Alice.Did.Text] = 5000, [Producer.Did.Text] = 1000 },
+                new SortedDictionary<string, long>(StringComparer.Ordinal) { [Alice.Did.Text] = 5000, [Bob.Did.Text] = 3000, [Producer.Did.Text] = 1000 },
                 1_700_000_000_000);
             Ledger = EmbeddedLedger.Open(_dir.Combine("ledger.db"), Producer, genesis);
             builder.Services.AddSingleton<ILedger>(Ledger);

@@ -17,6 +17,10 @@ public sealed class ErrorTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+
+        // RFC 7807 names its members in lower case.
+        using var raw = JsonDocument.Parse(text);
+        Assert.Equal(["type", "title", "status", "detail", "instance", "code"], raw.RootElement.EnumerateObject().Select(p => p.Name).Take(6));
         return JsonSerializer.Deserialize(text, ApiJsonContext.Default.ProblemView)!;
     }
 
@@ -48,6 +52,22 @@ public sealed class ErrorTests
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(nameof(ErrorCode.InvalidArgument), problem.Code);
         Assert.Contains("Spec", problem.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Submit_BadSpec_ProblemListsEachErrorWithItsPosition()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var content = new StringContent("""{"Spec": "Name: x\nCount: two\nTasks: []\n"}""", Encoding.UTF8, "application/json");
+        using var response = await http.PutAsync("api/v1/orchestrator/jobs", content, Ct);
+        await ProblemAsync(response, HttpStatusCode.BadRequest);
+        using var raw = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        var error = raw.RootElement.GetProperty("errors").EnumerateArray().Single(e => e.GetProperty("path").GetString() == "Count");
+        var local = Assert.Throws<Cairn.Jobs.Specs.JobSpecException>(() => Cairn.Orchestrator.Specs.JobSpecParser.Parse("Name: x\nCount: two\nTasks: []\n")).Errors.Single(e => e.Path == "Count");
+        Assert.Equal(2, error.GetProperty("line").GetInt32());
+        Assert.Equal(local.Column, error.GetProperty("column").GetInt32());
+        Assert.Equal(local.Message, error.GetProperty("message").GetString());
     }
 
     [Fact(Timeout = 60_000)]

@@ -87,7 +87,7 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
     {
         var callback = Callback!;
         await callback.ReportAsync(new ExecutionReport { ExecutionId = request.ExecutionId, NodeId = Id, State = ExecutionState.Running });
-        var stdout = Encoding.UTF8.GetBytes(StdoutOf(request.ExecutionId));
+        var stdout = Encoding.UTF8.GetBytes(StdoutOf(request.ExecutionId) + (request.Job.Meta.TryGetValue("pad", out var pad) ? new string('x', int.Parse(pad, System.Globalization.CultureInfo.InvariantCulture)) : string.Empty));
         var stderr = Encoding.UTF8.GetBytes(StderrOf(request.ExecutionId));
 
         // Split the stdout mid-character so the server's decoder has to keep it whole.
@@ -114,6 +114,7 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
                 StdoutCid = stdoutCid.ToString(),
                 StderrCid = stderrCid.ToString(),
                 Usage = new Usage(1000, 10, 1),
+                UsageReport = request.Job.Meta.TryGetValue("deal", out var deal) ? new SignedUsageReport(deal, new Usage(1000, 10, 1), [output.ToString()], "not-signed-by-this-double") : null,
             },
         });
     }

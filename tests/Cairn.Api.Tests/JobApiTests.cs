@@ -20,6 +20,16 @@ public sealed class JobApiTests
     private static CancellationToken Ct => TestContext.Current;
 
     [Fact(Timeout = 60_000)]
+    public async Task SubmitYaml_WithClient_SetsThePayingClient()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var put = await host.Client.SubmitJobAsync(NoopYaml, "did:key:zDnaeClient", Ct);
+        Assert.Equal("did:key:zDnaeClient", (await host.Client.GetJobAsync(put.JobID, Ct)).Job.Spec.Payment?.Client);
+        var unpaid = await host.Client.SubmitJobAsync(NoopYaml, cancellationToken: Ct);
+        Assert.Null((await host.Client.GetJobAsync(unpaid.JobID, Ct)).Job.Spec.Payment?.Client);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task SubmitYaml_NoopJob_CompletesWithResultsHistoryAndExecutions()
     {
         await using var host = await ApiHost.StartAsync(cancellationToken: Ct);
@@ -95,10 +105,12 @@ public sealed class JobApiTests
         Assert.Contains(e.Errors, x => x.Path.EndsWith("Parmas", StringComparison.Ordinal) && x.Line == 7 && x.Column is not null);
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task SubmitYaml_UnknownEngine_ValidationErrorKeepsLineAndHint()
+    [Theory(Timeout = 60_000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SubmitYaml_UnknownEngine_ValidationErrorKeepsLineAndHint(bool validatorInDi)
     {
-        await using var host = await ApiHost.StartAsync(cancellationToken: Ct);
+        await using var host = await ApiHost.StartAsync(cancellationToken: Ct, withValidator: validatorInDi);
         var spec = "Name: vroom\nTasks:\n  - Name: main\n    Engine:\n      Type: vroomvroom\n";
         var e = await Assert.ThrowsAsync<JobSpecException>(() => host.Client.SubmitJobAsync(spec, cancellationToken: Ct));
         var error = Assert.Single(e.Errors);
@@ -221,6 +233,21 @@ public sealed class JobApiTests
 
         Assert.Equal(["stdout", "stderr"], replayed.Select(f => f.Stream));
         Assert.Equal(plain, string.Concat(replayed.Select(f => f.Data)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Results_WithLongStdout_GiveItsCidButDoNotInlineIt()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var put = await host.Client.SubmitJobAsync("Name: chatty\nMeta: {pad: \"100000\"}\nTasks:\n  - Engine: {Type: noop}\n", cancellationToken: Ct);
+        var done = await host.Client.WaitForJobAsync(put.JobID, null, TimeSpan.FromMilliseconds(20), Ct);
+        var result = Assert.Single((await host.Client.GetJobResultsAsync(put.JobID, Ct)).Items);
+        Assert.Null(result.Stdout);
+        Assert.NotNull(result.StdoutCID);
+        Assert.Equal(InProcessComputeNode.StderrOf(ExecutionId.Parse(done.Executions[0].ID)), result.Stderr);
+        using var stdout = new MemoryStream();
+        await host.Client.CatAsync(result.StdoutCID, stdout, cancellationToken: Ct);
+        Assert.Equal(InProcessComputeNode.StdoutOf(ExecutionId.Parse(done.Executions[0].ID)) + new string('x', 100_000), System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
     }
 
     [Fact(Timeout = 60_000)]

@@ -12,7 +12,9 @@ public sealed class OpenApiTests
     {
         await using var host = await ApiHost.StartAsync(cancellationToken: Ct);
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
-        using var doc = JsonDocument.Parse(await http.GetStringAsync("api/v1/openapi.json", Ct));
+        var docText = await http.GetStringAsync("api/v1/openapi.json", Ct);
+        
+        using var doc = JsonDocument.Parse(docText);
         var paths = doc.RootElement.GetProperty("paths");
         var documented = paths.EnumerateObject().ToDictionary(
             p => p.Name.TrimEnd('/'),

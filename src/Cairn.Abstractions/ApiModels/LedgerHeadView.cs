@@ -3,6 +3,9 @@ namespace Cairn.ApiModels;
 /// <summary>The ledger's newest block.</summary>
 public sealed record LedgerHeadView
 {
+    /// <summary>The chain id (the genesis block's CID) every transaction must be signed for.</summary>
+    public string? Chain { get; init; }
+
     /// <summary>Block height (genesis is 0).</summary>
     public long Height { get; init; }
 

@@ -15,6 +15,6 @@ public sealed record PutJobRequest
     /// <summary>The job spec as YAML or JSON text.</summary>
     public string? Spec { get; init; }
 
-    /// <summary>The paying client's <c>did:key</c>, when the spec's <c>Payment</c> names none.</summary>
+    /// <summary>The paying client's <c>did:key</c> (set on the job's <c>Payment.Client</c>; a spec cannot name it).</summary>
     public string? Client { get; init; }
 }

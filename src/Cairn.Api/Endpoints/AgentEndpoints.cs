@@ -19,7 +19,7 @@ internal static class AgentEndpoints
         var agent = endpoints.MapGroup(ApiRoutes.V1 + "/agent").WithTags("Agent");
         agent.MapGet("/alive", () => Results.Json(new AgentAlive(), ApiJsonContext.Default.AgentAlive)).Produces<AgentAlive>().WithSummary("Whether the node answers");
         agent.MapGet("/version", () => Results.Json(Version, ApiJsonContext.Default.AgentVersion)).Produces<AgentVersion>().WithSummary("The node's version");
-        agent.MapGet("/node", (Delegate)NodeAsync).Produces<NodeInfo>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("This node's compute info");
+        agent.MapGet("/node", (Delegate)NodeAsync).Produces<NodeInfo>().ProducesCairnProblem(StatusCodes.Status404NotFound).WithSummary("This node's compute info");
         endpoints.MapGet(ApiRoutes.V1 + "/orchestrator/nodes", (Delegate)ListNodesAsync).WithTags("Nodes").Produces<ListResponse<NodeInfo>>().WithSummary("The compute nodes the orchestrator knows");
     }
 

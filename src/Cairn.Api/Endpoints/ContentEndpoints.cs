@@ -29,13 +29,13 @@ internal static class ContentEndpoints
             .WithTags("Content")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .Produces<ListResponse<ContentEntryView>>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesCairnProblem(StatusCodes.Status404NotFound)
             .WithSummary("A file's content, or a directory's entries");
         endpoints.MapGet("/ipfs/{cid}/{**path}", GatewayAsync)
             .WithTags("Gateway")
             .Produces(StatusCodes.Status200OK, contentType: RawType)
             .Produces(StatusCodes.Status200OK, contentType: CarType)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesCairnProblem(StatusCodes.Status404NotFound)
             .WithSummary("Trustless gateway: ?format=raw for a block, ?format=car for a DAG");
     }
 

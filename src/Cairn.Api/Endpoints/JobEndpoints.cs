@@ -32,11 +32,11 @@ internal static class JobEndpoints
         jobs.MapPut("/", (Delegate)SubmitAsync)
             .Accepts<PutJobRequest>("application/json")
             .Produces<PutJobResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesCairnProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Submit a job: Bacalhau's {Job} or Cairn's {Spec: YAML/JSON text}");
         jobs.MapGet("/", ListAsync).Produces<ListResponse<JobView>>().WithSummary("List jobs, newest first");
-        jobs.MapGet("/{id}", GetAsync).Produces<GetJobResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Describe a job");
-        jobs.MapDelete("/{id}", StopAsync).Produces<StopJobResponse>().ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Stop a job");
+        jobs.MapGet("/{id}", GetAsync).Produces<GetJobResponse>().ProducesCairnProblem(StatusCodes.Status404NotFound).WithSummary("Describe a job");
+        jobs.MapDelete("/{id}", StopAsync).Produces<StopJobResponse>().ProducesCairnProblem(StatusCodes.Status409Conflict).WithSummary("Stop a job");
         jobs.MapGet("/{id}/history", HistoryAsync).Produces<ListResponse<HistoryEntryView>>().WithSummary("A job's audit history");
         jobs.MapGet("/{id}/executions", ExecutionsAsync).Produces<ListResponse<ExecutionView>>().WithSummary("A job's executions");
         jobs.MapGet("/{id}/results", ResultsAsync).Produces<ListResponse<ExecutionResultView>>().WithSummary("What a job's executions produced");
@@ -70,20 +70,27 @@ internal static class JobEndpoints
             };
         }
 
+        var orchestrator = ApiServices.Require<JobOrchestrator>(context, "orchestrator");
         var validator = context.RequestServices.GetService<JobSpecValidator>();
-        var parsed = validator is null ? JobSpecParser.Parse(text).Job : JobSpecParser.ParseAndValidate(text, validator);
-        if (request.Client is { Length: > 0 } client)
+        JobRecord record;
+        if (validator is null && request.Client is not { Length: > 0 })
         {
-            if (parsed.Payment?.Client is { } named && !string.Equals(named, client, StringComparison.Ordinal))
+            // The orchestrator parses and validates with its own validator, locating every error.
+            record = await orchestrator.SubmitSpecAsync(text, "api", context.RequestAborted);
+        }
+        else
+        {
+            // Without a validator in DI, validation (in SubmitAsync) still runs but cannot locate errors.
+            var parsed = validator is null ? JobSpecParser.Parse(text).Job : JobSpecParser.ParseAndValidate(text, validator);
+            if (request.Client is { Length: > 0 } client)
             {
-                throw new CairnException(ErrorCode.InvalidArgument, $"The spec's Payment.Client ({named}) differs from the request's Client ({client}).") { Hint = "Name the paying client in one place." };
+                // A spec has no Payment.Client: who pays is the submitter's identity, not part of the job.
+                parsed = parsed with { Payment = (parsed.Payment ?? new Payment()) with { Client = client } };
             }
 
-            parsed = parsed with { Payment = (parsed.Payment ?? new Payment()) with { Client = client } };
+            record = await orchestrator.SubmitAsync(parsed, "api", context.RequestAborted);
         }
 
-        var orchestrator = ApiServices.Require<JobOrchestrator>(context, "orchestrator");
-        var record = await orchestrator.SubmitAsync(parsed, "api", context.RequestAborted);
         var store = ApiServices.Require<IJobStore>(context, "job store");
         var evaluations = await store.GetEvaluationsAsync(record.Job.Id, context.RequestAborted);
         return Results.Json(

@@ -13,21 +13,22 @@ internal static class LedgerEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var ledger = endpoints.MapGroup(ApiRoutes.V1 + "/ledger").WithTags("Ledger");
-        ledger.MapGet("/head", (Delegate)HeadAsync).Produces<LedgerHeadView>().ProducesProblem(StatusCodes.Status503ServiceUnavailable).WithSummary("The newest block");
+        ledger.MapGet("/head", (Delegate)HeadAsync).Produces<LedgerHeadView>().ProducesCairnProblem(StatusCodes.Status503ServiceUnavailable).WithSummary("The newest block");
         ledger.MapGet("/balance/{did}", BalanceAsync).Produces<BalanceView>().WithSummary("An account's balance and next nonce");
         ledger.MapGet("/history/{did}", HistoryAsync).Produces<ListResponse<LedgerEventView>>().WithSummary("The transactions touching an account");
-        ledger.MapGet("/deals/{id}", DealAsync).Produces<DealView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A deal");
+        ledger.MapGet("/deals/{id}", DealAsync).Produces<DealView>().ProducesCairnProblem(StatusCodes.Status404NotFound).WithSummary("A deal");
         ledger.MapGet("/offers", (Delegate)OffersAsync).Produces<ListResponse<Offer>>().WithSummary("The providers' offers");
-        ledger.MapGet("/tx/{cid}", TransactionAsync).Produces<TransactionView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A transaction's signed DAG-CBOR bytes");
+        ledger.MapGet("/tx/{cid}", TransactionAsync).Produces<TransactionView>().ProducesCairnProblem(StatusCodes.Status404NotFound).WithSummary("A transaction's signed DAG-CBOR bytes");
     }
 
     private static ILedger Ledger(HttpContext context) => ApiServices.Require<ILedger>(context, "ledger");
 
     private static async Task<IResult> HeadAsync(HttpContext context)
     {
-        var head = await Ledger(context).GetHeadAsync(context.RequestAborted);
+        var ledger = Ledger(context);
+        var head = await ledger.GetHeadAsync(context.RequestAborted);
         return Results.Json(
-            new LedgerHeadView { Height = head.Height, Block = head.Block.ToString(), StateRoot = Convert.ToHexStringLower(head.StateRoot.Span), Time = head.Time },
+            new LedgerHeadView { Chain = ledger.Chain.ToString(), Height = head.Height, Block = head.Block.ToString(), StateRoot = Convert.ToHexStringLower(head.StateRoot.Span), Time = head.Time },
             ApiJsonContext.Default.LedgerHeadView);
     }
 

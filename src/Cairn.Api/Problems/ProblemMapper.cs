@@ -38,7 +38,7 @@ public static class ProblemMapper
             Instance = instance,
             Code = exception.Code.ToString(),
             Hint = exception.Hint,
-            Errors = (exception as JobSpecException)?.Errors,
+            Errors = (exception as JobSpecException)?.Errors.Select(SpecErrorView.From).ToList(),
         };
     }
 
