@@ -27,7 +27,7 @@ public class CliProcessTests
         var jobId = System.Text.RegularExpressions.Regex.Match(run.Stdout, @"Job (j-[0-9a-f-]{36}) Completed").Groups[1].Value;
         Assert.NotEmpty(jobId);
         Assert.Contains("/outputs/up/words.txt 14", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Running", run.Stderr, StringComparison.Ordinal);
+        Assert.Matches(@"execution e-\S+\s+Completed", run.Stderr);
 
         var describe = await CairnProcess.RunAsync(["job", "describe", jobId], ct, api: api);
         Assert.True(describe.ExitCode == 0, describe.Stderr);
