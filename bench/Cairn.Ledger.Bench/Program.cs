@@ -15,6 +15,10 @@ if (StringArg("--replay") is { } replayPath)
     // verify rate of its own signatures measured around it: quick to repeat while tuning.
     if (args.Contains("--phases"))
     {
+        // Twice: the first pass runs partly unoptimized (tier-0) code.
+        Console.WriteLine("phases, first pass (JIT warming up):");
+        Phases(replayPath);
+        Console.WriteLine("phases, second pass:");
         Phases(replayPath);
     }
 

@@ -19,7 +19,7 @@ public sealed partial class CairnClient
             throw new CairnException(ErrorCode.InvalidArgument, $"{cid}{(path is null ? string.Empty : "/" + path)} is a directory, not a file.") { Hint = "List it with ListContentAsync, or download it as a CAR." };
         }
 
-        await response.Content.CopyToAsync(destination, cancellationToken);
+        await CopyBodyAsync(response, destination, cid, cancellationToken);
     }
 
     /// <summary>The entries of a directory.</summary>
@@ -50,7 +50,7 @@ public sealed partial class CairnClient
     {
         ArgumentNullException.ThrowIfNull(destination);
         using var response = await OpenCarAsync(cid, path, cancellationToken);
-        await response.Content.CopyToAsync(destination, cancellationToken);
+        await CopyBodyAsync(response, destination, cid, cancellationToken);
     }
 
     /// <summary>
@@ -90,6 +90,19 @@ public sealed partial class CairnClient
         }
 
         return result with { Pinned = pin };
+    }
+
+    // The node cuts the connection when a block turns out missing or damaged mid-stream.
+    private async Task CopyBodyAsync(HttpResponseMessage response, Stream destination, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await response.Content.CopyToAsync(destination, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CairnException(ErrorCode.IoError, $"The download of {what} from {BaseAddress} was cut off: {e.Message}", e) { Hint = "The node may have lost or damaged a block (its log says which), or the connection dropped; try again." };
+        }
     }
 
     private async Task<HttpResponseMessage> OpenCarAsync(string cid, string? path, CancellationToken cancellationToken)

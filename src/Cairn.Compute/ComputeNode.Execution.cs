@@ -96,19 +96,15 @@ public sealed partial class ComputeNode
             run.Signal();
         }
 
-        if (result is not null && result.StdoutCid is not null && result.StderrCid is not null
-            && Multiformats.Cid.TryParse(result.StdoutCid, out var so) && Multiformats.Cid.TryParse(result.StderrCid, out var se))
+        // Remembered (boundedly) so the logs stay readable by execution id and a repeated
+        // BidAccepted for an execution that already ran does not run it again.
+        _finished[id] = result is { StdoutCid: { } so, StderrCid: { } se } ? (Multiformats.Cid.Parse(so), Multiformats.Cid.Parse(se)) : null;
+        _finishedOrder.Enqueue(id);
+        while (_finishedOrder.Count > MaxFinishedLogs && _finishedOrder.TryDequeue(out var old))
         {
-            _finished[id] = (so, se);
-            _finishedOrder.Enqueue(id);
-            // Logs of old executions stay in the store; only the lookup by execution id is bounded.
-            while (_finishedOrder.Count > MaxFinishedLogs && _finishedOrder.TryDequeue(out var old))
-            {
-                _finished.TryRemove(old, out _);
-            }
+            _finished.TryRemove(old, out _);
         }
 
-        Cleanup(run);
         lock (_capacityLock)
         {
             _runs.TryRemove(id, out _);
@@ -117,6 +113,10 @@ public sealed partial class ComputeNode
         run.Cancellation.Dispose();
         Log.ExecutionEnded(_logger, id, state, message);
         await ReportAsync(callback, Report(id, state) with { Result = result, Message = message }, CancellationToken.None).ConfigureAwait(false);
+        // After the report: everything is published, and deleting a tree costs milliseconds the
+        // orchestrator need not wait for. DisposeAsync still waits for it (it is part of the run's task).
+        Cleanup(run);
+        _tasks.TryRemove(id, out _);
     }
 
     private ExecutionReport Report(ExecutionId id, ExecutionState state) => new() { ExecutionId = id, NodeId = Id, State = state };
@@ -164,15 +164,18 @@ public sealed partial class ComputeNode
 
         try
         {
-            // Inputs were made read-only; give write back so the tree can be removed without root.
-            foreach (var dir in Directory.EnumerateDirectories(run.WorkDirectory, "*", SearchOption.AllDirectories))
+            // Inputs and artifacts were made read-only; give write back so the tree can be removed without root.
+            foreach (var root in new[] { Path.Combine(run.WorkDirectory, "inputs"), Path.Combine(run.WorkDirectory, "artifacts") }.Where(Directory.Exists))
             {
-                MakeWritable(dir, directory: true);
-            }
+                foreach (var dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Prepend(root))
+                {
+                    MakeWritable(dir, directory: true);
+                }
 
-            foreach (var file in Directory.EnumerateFiles(run.WorkDirectory, "*", SearchOption.AllDirectories))
-            {
-                MakeWritable(file, directory: false);
+                foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+                {
+                    MakeWritable(file, directory: false);
+                }
             }
 
             Directory.Delete(run.WorkDirectory, recursive: true);

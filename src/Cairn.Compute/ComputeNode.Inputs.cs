@@ -12,15 +12,28 @@ public sealed partial class ComputeNode
 
     private async Task<PreparedTask> PrepareAsync(Run run, JobTask task, IExecutor executor, CancellationToken cancellationToken)
     {
+        // Targets are checked before anything is fetched: a bad layout fails fast and costs nothing.
         var guests = new List<(string Guest, string What)>();
+        for (var i = 0; i < task.InputSources.Count; i++)
+        {
+            var source = task.InputSources[i];
+            var what = $"InputSources[{i}]" + (source.Alias is null ? "" : $" ({source.Alias})");
+            guests.Add((GuestPath(source.Target, $"{what}.Target"), what));
+        }
+
+        for (var i = 0; i < task.ResultPaths.Count; i++)
+        {
+            guests.Add((GuestPath(task.ResultPaths[i].Path, $"ResultPaths[{i}].Path"), $"ResultPaths[{i}] ({task.ResultPaths[i].Name})"));
+        }
+
+        CheckNoOverlap(guests);
+
         var inputs = new List<PreparedInput>();
         var inputRoot = Path.Combine(run.WorkDirectory, "inputs");
         for (var i = 0; i < task.InputSources.Count; i++)
         {
             var source = task.InputSources[i];
-            var what = $"InputSources[{i}]" + (source.Alias is null ? "" : $" ({source.Alias})");
-            var guest = GuestPath(source.Target, $"{what}.Target");
-            guests.Add((guest, what));
+            var (guest, what) = guests[i];
             var host = inputRoot + guest;
             var cid = await PrepareSourceAsync(source.Source, host, what, run.WorkDirectory, cancellationToken).ConfigureAwait(false);
             inputs.Add(new PreparedInput(source.Alias, guest, host, cid, SizeOf(host)));
@@ -29,15 +42,10 @@ public sealed partial class ComputeNode
         var outputs = new List<PreparedOutput>();
         for (var i = 0; i < task.ResultPaths.Count; i++)
         {
-            var resultPath = task.ResultPaths[i];
-            var guest = GuestPath(resultPath.Path, $"ResultPaths[{i}].Path");
-            guests.Add((guest, $"ResultPaths[{i}] ({resultPath.Name})"));
             var host = Path.Combine(run.WorkDirectory, "outputs", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Directory.CreateDirectory(host);
-            outputs.Add(new PreparedOutput(resultPath.Name, guest, host));
+            outputs.Add(new PreparedOutput(task.ResultPaths[i].Name, guests[task.InputSources.Count + i].Guest, host));
         }
-
-        CheckNoOverlap(guests);
 
         var artifacts = new List<PreparedInput>();
         var artifactSources = executor.GetArtifacts(task);
@@ -124,41 +132,7 @@ public sealed partial class ComputeNode
         var temp = Path.Combine(downloads, Guid.NewGuid().ToString("n"));
         try
         {
-            using (var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new CairnException(ErrorCode.NotFound, $"{what}: GET {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-                }
-
-                if (response.Content.Headers.ContentLength is { } length && length > cap)
-                {
-                    throw TooLarge(what, uri, cap);
-                }
-
-                var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                await using (body.ConfigureAwait(false))
-                {
-                    var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
-                    await using (file.ConfigureAwait(false))
-                    {
-                        var buffer = new byte[81920];
-                        long total = 0;
-                        int read;
-                        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                        {
-                            total += read;
-                            if (total > cap)
-                            {
-                                throw TooLarge(what, uri, cap);
-                            }
-
-                            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-                }
-            }
-
+            await DownloadAsync(uri, temp, what, cap, cancellationToken).ConfigureAwait(false);
             var stream = File.OpenRead(temp);
             await using (stream.ConfigureAwait(false))
             {
@@ -166,9 +140,53 @@ public sealed partial class ComputeNode
                 return entry.Cid;
             }
         }
+        catch (HttpRequestException e)
+        {
+            throw new CairnException(ErrorCode.ServiceUnavailable, $"{what}: GET {uri} failed: {e.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CairnException(ErrorCode.Timeout, $"{what}: GET {uri} timed out after {_http.Timeout.TotalSeconds:0}s.");
+        }
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    private async Task DownloadAsync(Uri uri, string temp, string what, long cap, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CairnException(ErrorCode.NotFound, $"{what}: GET {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+
+        if (response.Content.Headers.ContentLength is { } length && length > cap)
+        {
+            throw TooLarge(what, uri, cap);
+        }
+
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                var buffer = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                    if (total > cap)
+                    {
+                        throw TooLarge(what, uri, cap);
+                    }
+
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 

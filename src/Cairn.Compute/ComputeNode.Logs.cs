@@ -19,9 +19,12 @@ public sealed partial class ComputeNode
     {
         if (!_runs.TryGetValue(executionId, out var run))
         {
-            if (!_finished.TryGetValue(executionId, out var published))
+            if (!_finished.TryGetValue(executionId, out var ended) || ended is not { } published)
             {
-                throw new CairnException(ErrorCode.NotFound, $"Compute node {Id} has no logs of execution {executionId}.");
+                throw new CairnException(ErrorCode.NotFound, $"Compute node {Id} has no logs of execution {executionId}.")
+                {
+                    Hint = ended is null && _finished.ContainsKey(executionId) ? "The execution failed before its task ran, so it wrote no logs." : null,
+                };
             }
 
             await foreach (var chunk in ReadPublishedAsync(published.Stdout, LogSource.Stdout, 0, cancellationToken).ConfigureAwait(false))
@@ -55,7 +58,7 @@ public sealed partial class ComputeNode
                 {
                     // The work directory was removed under us: the rest is in the published log.
                     await run.Task!.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    if (_finished.TryGetValue(executionId, out var published))
+                    if (_finished.TryGetValue(executionId, out var final) && final is { } published)
                     {
                         var cid = cursor.Source == LogSource.Stdout ? published.Stdout : published.Stderr;
                         await foreach (var chunk in ReadPublishedAsync(cid, cursor.Source, cursor.Position, cancellationToken).ConfigureAwait(false))

@@ -32,8 +32,9 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
     private readonly Lock _capacityLock = new();
     private readonly Dictionary<ExecutionId, Reservation> _reservations = [];
     private readonly ConcurrentDictionary<ExecutionId, Run> _runs = new();
-    private readonly ConcurrentDictionary<ExecutionId, (Cid Stdout, Cid Stderr)> _finished = new();
+    private readonly ConcurrentDictionary<ExecutionId, (Cid Stdout, Cid Stderr)?> _finished = new();
     private readonly ConcurrentQueue<ExecutionId> _finishedOrder = new();
+    private readonly ConcurrentDictionary<ExecutionId, Task> _tasks = new();
     private readonly CancellationTokenSource _stopping = new();
     private IComputeCallback? _callback;
 
@@ -254,8 +255,9 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
         ArgumentNullException.ThrowIfNull(request);
         var callback = _callback ?? throw new CairnException(ErrorCode.Internal, $"Compute node {Id} has no orchestrator attached.") { Hint = "Call Attach(callback) before accepting bids." };
         var id = request.ExecutionId;
-        if (_runs.ContainsKey(id))
+        if (_tasks.ContainsKey(id) || _finished.ContainsKey(id))
         {
+            // A repeated acceptance (e.g. replayed after a reconnect): the execution runs once.
             return Task.CompletedTask;
         }
 
@@ -282,6 +284,7 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
             var run = new Run(id, task.Resources, Path.Combine(_options.WorkDirectory, id.Value), _options.MaxLogBytes, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
             _runs[id] = run;
             run.Task = Task.Run(() => ExecuteAsync(run, request, task, executor, callback), CancellationToken.None);
+            _tasks[id] = run.Task;
         }
 
         return Task.CompletedTask;
@@ -305,10 +308,10 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
         return Task.CompletedTask;
     }
 
-    /// <summary>Waits until the execution (if running) has finished and reported.</summary>
+    /// <summary>Waits until the execution (if any) has reported its end and its work directory is cleaned up.</summary>
     public async Task WaitAsync(ExecutionId executionId, CancellationToken cancellationToken = default)
     {
-        if (_runs.TryGetValue(executionId, out var run) && run.Task is { } task)
+        if (_tasks.TryGetValue(executionId, out var task))
         {
             await task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -318,7 +321,7 @@ public sealed partial class ComputeNode : IComputeNode, IExecutionLogs, IAsyncDi
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        var tasks = _runs.Values.Select(r => r.Task).OfType<Task>().ToArray();
+        var tasks = _tasks.Values.ToArray();
         await Task.WhenAll(tasks).ConfigureAwait(false);
         _stopping.Dispose();
         if (_ownsHttp)

@@ -61,14 +61,14 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public string TempPath(string name) => _dir.Combine(name);
 
-    public static async Task<ApiHost> StartAsync(bool withLedger = true, bool withValidator = true, CancellationToken cancellationToken = default)
+    public static async Task<ApiHost> StartAsync(bool withLedger = true, bool withValidator = true, Action<CairnApiOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         var host = new ApiHost();
-        await host.StartCoreAsync(withLedger, withValidator, cancellationToken);
+        await host.StartCoreAsync(withLedger, withValidator, configure, cancellationToken);
         return host;
     }
 
-    private async Task StartCoreAsync(bool withLedger, bool withValidator, CancellationToken cancellationToken)
+    private async Task StartCoreAsync(bool withLedger, bool withValidator, Action<CairnApiOptions>? configure, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         Repo = ContentRepo.Open(_dir.Combine("repo"));
@@ -85,7 +85,7 @@ internal sealed class ApiHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddCairnApi();
+        builder.Services.AddCairnApi(configure);
         builder.Services.AddSingleton<IJobStore>(Store);
         builder.Services.AddSingleton(orchestrator);
         if (withValidator)
@@ -132,6 +132,11 @@ internal sealed class ApiHost : IAsyncDisposable
             catch (OperationCanceledException)
             {
             }
+        }
+
+        if (Compute is not null)
+        {
+            await Compute.DrainAsync();
         }
 
         if (_app is not null)

@@ -131,6 +131,32 @@ public sealed class ContentApiTests
         Assert.Null(await other.Pins.GetAsync(root, Ct));
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData(16 * 1024 * 1024)]
+    [InlineData(100_000)]
+    public async Task Cat_AFileBufferedOrStreamed_GivesItsBytes_AndADamagedBlockFails(int maxBuffered)
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, configure: o => o.MaxBufferedFileBytes = maxBuffered, cancellationToken: Ct);
+        var data = Data(700_000, 5);
+        var root = (await new UnixFsImporter(host.Repo.Blocks, new ImportOptions()).ImportFileAsync(new MemoryStream(data), null, null, Ct)).Cid;
+        using (var whole = new MemoryStream())
+        {
+            await host.Client.CatAsync(root.ToString(), whole, cancellationToken: Ct);
+            Assert.Equal(data, whole.ToArray());
+        }
+
+        // Damage the last leaf: buffered, the answer is a problem; streamed, the connection is cut after 256 KiB went out.
+        var chunk = data.AsSpan(524_288).ToArray();
+        var leaf = Directory.EnumerateFiles(host.Repo.FileStore.Root, "*.data", SearchOption.AllDirectories)
+            .Single(f => new FileInfo(f).Length == chunk.Length && File.ReadAllBytes(f).AsSpan().SequenceEqual(chunk));
+        chunk[0] ^= 1;
+        await File.WriteAllBytesAsync(leaf, chunk, Ct);
+        using var partial = new MemoryStream();
+        var e = await Assert.ThrowsAnyAsync<CairnException>(() => host.Client.CatAsync(root.ToString(), partial, cancellationToken: Ct));
+        Assert.Equal(maxBuffered > data.Length ? ErrorCode.IntegrityViolation : ErrorCode.IoError, e.Code);
+        Assert.True(partial.Length < data.Length);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task ContentAndRaw_ServeFilesListingsAndVerifiedBlocks()
     {

@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Cairn.ApiModels;
 using Cairn.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace Cairn.Api.Tests;
 
@@ -100,6 +103,28 @@ public sealed class ErrorTests
         var e = await Assert.ThrowsAsync<CairnException>(() => host.Client.GetLedgerHeadAsync(Ct));
         Assert.Equal(ErrorCode.ServiceUnavailable, e.Code);
         Assert.Contains("ledger", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Client_ANonProblemErrorAnswer_MapsItsStatusToACode()
+    {
+        // A proxy in front of a node that is down answers 502 with a page of HTML.
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var proxy = builder.Build();
+        proxy.Run(async context =>
+        {
+            context.Response.StatusCode = 502;
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html><body>Bad Gateway</body></html>", context.RequestAborted);
+        });
+        await proxy.StartAsync(Ct);
+        using var client = new CairnClient(proxy.Urls.First());
+        var e = await Assert.ThrowsAsync<CairnException>(() => client.GetJobAsync(Cairn.Jobs.JobId.New().Value, Ct));
+        Assert.Equal(ErrorCode.ServiceUnavailable, e.Code);
+        Assert.Contains("502", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Bad Gateway", e.Message, StringComparison.Ordinal);
+        await proxy.StopAsync(Ct);
     }
 
     [Fact(Timeout = 60_000)]

@@ -21,6 +21,9 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
 {
     private readonly ContentRepo _repo;
     private readonly ConcurrentDictionary<ExecutionId, List<LogChunk>> _logs = new();
+    private readonly ConcurrentDictionary<ExecutionId, TaskCompletionSource> _ended = new();
+    private readonly ConcurrentDictionary<ExecutionId, bool> _broken = new();
+    private readonly ConcurrentBag<Task> _work = [];
 
     public InProcessComputeNode(ContentRepo repo)
     {
@@ -47,19 +50,25 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
     public Task BidAcceptedAsync(BidAcceptedRequest request, CancellationToken cancellationToken = default)
     {
         // Run after the scheduler's pass returns, as a real node does.
-        _ = Task.Run(() => RunAsync(request), CancellationToken.None);
+        _work.Add(Task.Run(() => RunAsync(request), CancellationToken.None));
         return Task.CompletedTask;
     }
 
     public Task CancelAsync(CancelExecutionRequest request, CancellationToken cancellationToken = default)
     {
         Cancelled.Enqueue(request.ExecutionId);
+        Ended(request.ExecutionId).TrySetResult();
         return Task.CompletedTask;
     }
 
     public async IAsyncEnumerable<LogChunk> ReadAsync(ExecutionId executionId, bool follow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
+
+        if (_broken.ContainsKey(executionId))
+        {
+            throw new CairnException(ErrorCode.IoError, $"The log file of {executionId} is unreadable.");
+        }
 
         // As the real node does for an execution it does not know (after a restart, say).
         if (!_logs.TryGetValue(executionId, out var chunks))
@@ -72,10 +81,42 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
             cancellationToken.ThrowIfCancellationRequested();
             yield return chunk;
         }
+
+        // Following a live execution: the stream stays open until it ends, then says what came last.
+        if (follow)
+        {
+            await Ended(executionId).Task.WaitAsync(cancellationToken);
+            yield return new LogChunk(LogSource.Stderr, Encoding.UTF8.GetBytes("ended\n"));
+        }
     }
 
+    private TaskCompletionSource Ended(ExecutionId id) => _ended.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Waits for the executions it is running, so the host can close the store under none of them.</summary>
+    public async Task DrainAsync()
+    {
+        foreach (var task in _work)
+        {
+            try
+            {
+                await task;
+            }
+            catch (CairnException)
+            {
+                // A report the orchestrator refused (the job was stopped meanwhile): nothing left to do.
+            }
+        }
+    }
+
+    /// <summary>Makes reading an execution's logs fail as a damaged disk would.</summary>
+    public void BreakLogs(ExecutionId executionId) => _broken[executionId] = true;
+
     /// <summary>Drops what the node remembers of an execution's logs, as a restart would.</summary>
-    public void Forget(ExecutionId executionId) => _logs.TryRemove(executionId, out _);
+    public void Forget(ExecutionId executionId)
+    {
+        _logs.TryRemove(executionId, out _);
+        _broken.TryRemove(executionId, out _);
+    }
 
     public static string StdoutOf(ExecutionId id) => $"hello from {id} — ünïcödé\n";
 
@@ -98,6 +139,7 @@ internal sealed class InProcessComputeNode : IComputeNode, IExecutionLogs
             return;
         }
 
+        Ended(request.ExecutionId).TrySetResult();
         var importer = new UnixFsImporter(_repo.Blocks, new ImportOptions());
         var stdoutCid = (await importer.ImportFileAsync(new MemoryStream(stdout), null, null, CancellationToken.None)).Cid;
         var stderrCid = (await importer.ImportFileAsync(new MemoryStream(stderr), null, null, CancellationToken.None)).Cid;

@@ -132,6 +132,17 @@ public sealed class JobApiTests
 
         var bad = await Assert.ThrowsAsync<CairnException>(() => host.Client.GetJobAsync("not-a-job", Ct));
         Assert.Equal(ErrorCode.InvalidArgument, bad.Code);
+
+        // The WebSocket upgrade of an unknown job's logs is refused with the same problem.
+        var ws = await Assert.ThrowsAsync<CairnException>(async () =>
+        {
+            await foreach (var frame in host.Client.FollowLogsAsync(id, cancellationToken: Ct))
+            {
+                Assert.Fail("no frame expected: " + frame);
+            }
+        });
+        Assert.Equal(ErrorCode.NotFound, ws.Code);
+        Assert.Contains(id, ws.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
@@ -158,6 +169,62 @@ public sealed class JobApiTests
         Assert.Equal(done.Executions[0].ID, Assert.Single(host.Compute.Cancelled).Value);
         var again = await Assert.ThrowsAsync<CairnException>(() => host.Client.StopJobAsync(submitted.JobID, null, Ct));
         Assert.Equal(ErrorCode.Conflict, again.Code);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task FollowLogs_OfARunningJob_StreamsUntilItIsStopped()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var put = await host.Client.SubmitJobAsync("Name: live\nLabels: {hold: \"true\"}\nTasks:\n  - Engine: {Type: noop}\n", cancellationToken: Ct);
+        while ((await host.Client.GetJobAsync(put.JobID, Ct)).Executions is not [{ State: ExecutionState.Running }])
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        var frames = new List<LogFrame>();
+        var stopped = false;
+        await foreach (var frame in host.Client.FollowLogsAsync(put.JobID, follow: true, cancellationToken: Ct))
+        {
+            frames.Add(frame);
+            if (!stopped && frame.Stream == "stderr")
+            {
+                // Everything written so far has arrived and the stream is still open: end the job.
+                stopped = true;
+                await host.Client.StopJobAsync(put.JobID, "seen enough", Ct);
+            }
+        }
+
+        Assert.True(stopped);
+        Assert.Equal("ended\n", frames[^1].Data);
+        var execution = ExecutionId.Parse(frames[0].Execution);
+        Assert.Equal(InProcessComputeNode.StdoutOf(execution), string.Concat(frames.Where(f => f.Stream == "stdout").Select(f => f.Data)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task FollowLogs_OfTwoRunningExecutions_InterleavesBothBeforeEitherEnds()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var put = await host.Client.SubmitJobAsync("Name: pair\nCount: 2\nLabels: {hold: \"true\"}\nTasks:\n  - Engine: {Type: noop}\n", cancellationToken: Ct);
+        while ((await host.Client.GetJobAsync(put.JobID, Ct)).Executions is not [{ State: ExecutionState.Running }, { State: ExecutionState.Running }])
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        var frames = new List<LogFrame>();
+        var stopped = false;
+        await foreach (var frame in host.Client.FollowLogsAsync(put.JobID, follow: true, cancellationToken: Ct))
+        {
+            frames.Add(frame);
+            if (!stopped && frames.Where(f => f.Stream == "stderr").Select(f => f.Execution).Distinct().Count() == 2)
+            {
+                // Both executions' output arrived while both still run.
+                stopped = true;
+                await host.Client.StopJobAsync(put.JobID, null, Ct);
+            }
+        }
+
+        Assert.True(stopped);
+        Assert.Equal(2, frames.Count(f => f.Data == "ended\n"));
     }
 
     [Fact(Timeout = 60_000)]
@@ -207,7 +274,7 @@ public sealed class JobApiTests
         var execution = ExecutionId.Parse(done.Executions[0].ID);
 
         var frames = new List<LogFrame>();
-        await foreach (var frame in host.Client.FollowLogsAsync(submitted.JobID, cancellationToken: Ct))
+        await foreach (var frame in host.Client.FollowLogsAsync(submitted.JobID, follow: false, cancellationToken: Ct))
         {
             frames.Add(frame);
         }
@@ -221,6 +288,19 @@ public sealed class JobApiTests
 
         var missing = await Assert.ThrowsAsync<CairnException>(() => host.Client.GetJobLogsAsync(submitted.JobID, ExecutionId.New().Value, Ct));
         Assert.Equal(ErrorCode.NotFound, missing.Code);
+
+        // A failing log read closes the WebSocket with the error, which the client raises.
+        host.Compute.BreakLogs(execution);
+        var broken = await Assert.ThrowsAsync<CairnException>(async () =>
+        {
+            await foreach (var frame in host.Client.FollowLogsAsync(submitted.JobID, execution.Value, follow: false, Ct))
+            {
+                Assert.Fail("no frame expected: " + frame);
+            }
+        });
+        Assert.Contains("unreadable", broken.Message, StringComparison.Ordinal);
+        var brokenPlain = await Assert.ThrowsAsync<CairnException>(() => host.Client.GetJobLogsAsync(submitted.JobID, execution.Value, Ct));
+        Assert.Equal(ErrorCode.IoError, brokenPlain.Code);
 
         // A node that forgot the execution (restarted): the published stdout and stderr stand in.
         host.Compute.Forget(execution);

@@ -123,6 +123,21 @@ public sealed class ComputeNodeInputTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Url_NothingListening_FailsNamingTheUrl()
+    {
+        var ct = NodeHarness.Token();
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var h = new NodeHarness();
+        var url = $"http://127.0.0.1:{port}/gone.txt";
+        var (_, end) = await h.RunAsync(NodeHarness.TransformJob(NodeHarness.Source("url", "/inputs/x", ("URL", url))), ct);
+        Assert.Equal(ExecutionState.Failed, end.State);
+        Assert.StartsWith($"InputSources[0]: GET {url} failed: ", end.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Local_UnderAnAllowedPath_IsImportedAndMounted()
     {
         var ct = NodeHarness.Token();
@@ -192,6 +207,34 @@ public sealed class ComputeNodeInputTests
             ct);
         Assert.Equal(ExecutionState.Failed, end.State);
         Assert.Contains("overlap", end.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Inputs_TwoAtTheSameTarget_AreRefusedBeforeAnythingIsFetched()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness();
+        var (_, end) = await h.RunAsync(
+            NodeHarness.TransformJob(
+                NodeHarness.Source("inline", "/inputs/same.txt", ("URL", "data:,one")),
+                NodeHarness.Source("inline", "/inputs//same.txt/", ("URL", "data:,two"))),
+            ct);
+        Assert.Equal(ExecutionState.Failed, end.State);
+        Assert.StartsWith("InputSources[0] at /inputs/same.txt and InputSources[1] at /inputs/same.txt overlap.", end.Message, StringComparison.Ordinal);
+        await foreach (var _ in h.Repo.Blocks.ListAsync(ct))
+        {
+            Assert.Fail("nothing should have been imported");
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Inputs_TargetWithDotDot_IsRefused()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness();
+        var (_, end) = await h.RunAsync(NodeHarness.TransformJob(NodeHarness.Source("inline", "/inputs/../../etc/x", ("URL", "data:,x"))), ct);
+        Assert.Equal(ExecutionState.Failed, end.State);
+        Assert.StartsWith("InputSources[0].Target: \"/inputs/../../etc/x\" has a \"..\" segment", end.Message, StringComparison.Ordinal);
     }
 
     private static async Task<Receipt> ReceiptAsync(NodeHarness h, ExecutionReport end, CancellationToken ct) =>

@@ -46,7 +46,15 @@ public sealed class ComputeNodeTests
         // The receipt is stored, pinned, signed by the node, and names what ran on what.
         var receiptCid = Cid.Parse(result.ReceiptCid!);
         Assert.Equal(PinMode.Recursive, (await h.Repo.Pins.GetAsync(receiptCid, ct))!.Mode);
-        Assert.NotNull(await h.Repo.Pins.GetAsync(Cid.Parse(result.Outputs["out"]), ct));
+        // The receipt's pin keeps what it links to through garbage collection; an unpinned block goes.
+        var garbage = Cid.Compute(1, Multicodec.Raw, "garbage"u8);
+        await h.Repo.Blocks.PutAsync(garbage, "garbage"u8.ToArray(), ct);
+        await h.Repo.CollectGarbageAsync(ct);
+        Assert.False(await h.Repo.Blocks.HasAsync(garbage, ct));
+        await h.Repo.EnsurePresentAsync(receiptCid, PinMode.Recursive, ct);
+        var afterGc = await h.ExportAsync(result.Outputs["out"], ct);
+        Assert.Equal("THE QUICK BROWN FOX\n", await File.ReadAllTextAsync(Path.Combine(afterGc, "one.txt"), ct));
+        Assert.Contains("copied 2 files", await h.CatAsync(result.StdoutCid!, ct), StringComparison.Ordinal);
         var receipt = ReceiptCodec.DecodeVerified((await h.Repo.Blocks.GetAsync(receiptCid, ct))!);
         Assert.Equal(receiptCid, receipt.Cid);
         Assert.Equal(h.Key.Did.Text, receipt.Receipt.Node);
@@ -58,7 +66,8 @@ public sealed class ComputeNodeTests
         Assert.Equal(result.Usage, receipt.Receipt.Usage);
         Assert.True(receipt.Receipt.FinishedAt >= receipt.Receipt.StartedAt);
 
-        // Published and pinned, the work directory is gone.
+        // Published and pinned, the work directory is removed (after the report: the orchestrator does not wait for it).
+        await h.Node.WaitAsync(id, ct);
         Assert.False(Directory.Exists(Path.Combine(h.Options.WorkDirectory, id.Value)));
     }
 
@@ -312,5 +321,18 @@ public sealed class ComputeNodeTests
         var line = await NodeOracle.RunAsync("unixfs-oracle.mjs", [], ct, Encoding.UTF8.GetBytes(request));
         using var doc = System.Text.Json.JsonDocument.Parse(line);
         Assert.Equal(doc.RootElement.GetProperty("root").GetString(), end.Result!.Outputs["out"]);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task BidAccepted_RepeatedForAnExecutionThatRan_DoesNotRunItAgain()
+    {
+        var ct = NodeHarness.Token();
+        await using var h = new NodeHarness();
+        var job = NodeHarness.Job(new SpecConfig { Type = "noop" });
+        var (id, _) = await h.RunAsync(job, ct);
+        await h.Node.WaitAsync(id, ct);
+        await h.Node.BidAcceptedAsync(new BidAcceptedRequest { ExecutionId = id, Job = job }, ct);
+        await h.Node.WaitAsync(id, ct);
+        Assert.Equal([ExecutionState.Running, ExecutionState.Publishing, ExecutionState.Completed], h.Callback.StatesOf(id));
     }
 }

@@ -35,6 +35,48 @@ public sealed class WasmExecutorTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Run_Transform_WritesWhatNodesWasiWritesForTheSameModuleAndInputs()
+    {
+        var (request, stdout, _) = Request("transform", ["/inputs", "/outputs"], env: new Dictionary<string, string> { ["GREETING"] = "oracle" });
+        var result = await new WasmExecutor().RunAsync(request, TestToken());
+        Assert.True(result.Succeeded, result.Error);
+
+        // Node's WASI (the reference) on a copy of the same inputs; it has no read-only preopens, so
+        // its copy may gain the module's write probe, which is left out of the comparison.
+        var nodeIn = _dir.Combine("node-in");
+        var nodeOut = _dir.Combine("node-out");
+        CopyTree(request.Inputs[0].HostPath, nodeIn);
+        Directory.CreateDirectory(nodeOut);
+        var nodeStdout = await NodeOracle.RunAsync(
+            "wasm-wasi.mjs",
+            ["--dir", nodeIn + ":/inputs", "--dir", nodeOut + ":/outputs", "--env", "GREETING=oracle", ExecutorModules.PathOf("transform"), "/inputs", "/outputs"],
+            TestToken());
+        Assert.Equal(Text(stdout).TrimEnd('\n'), nodeStdout.Replace("copied 3 files", "copied 2 files", StringComparison.Ordinal));
+        var ours = Tree(request.Outputs[0].HostPath);
+        var theirs = Tree(nodeOut);
+        theirs.Remove("cairn-write-probe");
+        Assert.Equal(theirs, ours);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
+    }
+
+    private static SortedDictionary<string, string> Tree(string root) => new(
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllText),
+        StringComparer.Ordinal);
+
+    [Fact(Timeout = 60_000)]
     public async Task Run_Environment_TaskEnvOverridesEngineVariables()
     {
         var engineOnly = Request("transform", ["/inputs", "/outputs"], env: new Dictionary<string, string> { ["GREETING"] = "engine" });

@@ -7,7 +7,8 @@ namespace Cairn.Orchestrator.Tests;
 /// The test assembly's entry point. The test host does not use it; the crash test starts this
 /// assembly as a child process (<c>dotnet Cairn.Orchestrator.Tests.dll crash-writer DB</c>) to
 /// write to a job store until it is killed, and the market crash test runs a whole orchestrator
-/// with a ledger the same way (<c>market-crash DIR SEED</c>).
+/// with a ledger the same way (<c>market-crash DIR SEED</c>). <c>market-bench</c> runs a measurement
+/// by hand (<see cref="MarketBench"/>).
 /// </summary>
 internal static class Program
 {
@@ -22,6 +23,12 @@ internal static class Program
         if (args.Length == 3 && args[0] == "market-crash")
         {
             await MarketCrashChild.RunAsync(args[1], args[2]);
+            return 0;
+        }
+
+        if (args.Length >= 1 && args[0] == "market-bench")
+        {
+            await MarketBench.RunAsync(args);
             return 0;
         }
 

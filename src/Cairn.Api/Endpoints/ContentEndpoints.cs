@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Cairn.Api.Endpoints;
 
@@ -181,11 +183,13 @@ internal static class ContentEndpoints
             }
         }
 
-        // Read it whole before answering, so a missing or damaged block is a clean 404/422, not a cut stream.
-        using var buffer = new MemoryStream();
-        await exporter.WriteFileAsync(target, buffer, context.RequestAborted);
+        // Files up to the cap are read whole before answering, so a missing or damaged block is a clean 404/422.
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        return Results.Bytes(buffer.ToArray(), "application/octet-stream");
+        var options = context.RequestServices.GetRequiredService<IOptions<CairnApiOptions>>().Value;
+        await using var output = new ResponseSpillStream(context.Response, "application/octet-stream", options.MaxBufferedFileBytes);
+        await exporter.WriteFileAsync(target, output, context.RequestAborted);
+        await output.CompleteAsync(context.RequestAborted);
+        return Results.Empty;
     }
 
     private static async Task<Cid> ResolveAsync(IBlockStore blocks, Cid root, string? path, CancellationToken cancellationToken)

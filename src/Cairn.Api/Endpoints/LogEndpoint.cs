@@ -47,7 +47,7 @@ internal static class LogEndpoint
         var logger = context.RequestServices.GetRequiredService<ILogger<LogStream>>();
         try
         {
-            await foreach (var frame in ReadAsync(context, executions, follow ?? false, context.RequestAborted))
+            await foreach (var frame in FollowAllAsync(context, executions, follow ?? false, context.RequestAborted))
             {
                 var bytes = JsonSerializer.SerializeToUtf8Bytes(frame, ApiJsonContext.Default.LogFrame);
                 await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
@@ -60,11 +60,52 @@ internal static class LogEndpoint
         {
             // The upgrade already answered 101: the close frame is the only place left for the error.
             Log.LogStreamEnded(logger, record.Job.Id.Value, e.Message);
-            var reason = e.Message.Length > 120 ? e.Message[..120] : e.Message;
+            // A close reason is at most 123 bytes of UTF-8.
+            var reason = e.Message;
+            while (Encoding.UTF8.GetByteCount(reason) > 123)
+            {
+                reason = reason[..^1];
+            }
+
             await socket.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, reason, context.RequestAborted);
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// Following several executions (a job with Count &gt; 1 runs them side by side), each one's
+    /// frames are forwarded as they come instead of after the previous execution ended.
+    /// </summary>
+    private static async IAsyncEnumerable<LogFrame> FollowAllAsync(HttpContext context, IReadOnlyList<ExecutionRecord> executions, bool follow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!follow || executions.Count < 2)
+        {
+            await foreach (var frame in ReadAsync(context, executions, follow, cancellationToken))
+            {
+                yield return frame;
+            }
+
+            yield break;
+        }
+
+        var channel = System.Threading.Channels.Channel.CreateBounded<LogFrame>(64);
+        var readers = executions.Select(e => Task.Run(
+            async () =>
+            {
+                await foreach (var frame in ReadAsync(context, [e], follow, cancellationToken))
+                {
+                    await channel.Writer.WriteAsync(frame, cancellationToken);
+                }
+            },
+            cancellationToken)).ToList();
+        var all = Task.WhenAll(readers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerException), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await foreach (var frame in channel.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return frame;
+        }
+
+        await all;
     }
 
     private static async IAsyncEnumerable<LogFrame> ReadAsync(HttpContext context, IReadOnlyList<ExecutionRecord> executions, bool follow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -150,7 +150,7 @@ internal static class Replayer
     {
         try
         {
-            using var txRows = store.Transactions().GetEnumerator();
+            using var txRows = store.TransactionsInStoredOrder().GetEnumerator();
             var hasRow = txRows.MoveNext();
             var window = new List<DecodedBlock>();
             var windowTxs = 0;
@@ -184,6 +184,12 @@ internal static class Replayer
                         }
 
                         var row = txRows.Current;
+                        if (row.Index != i)
+                        {
+                            decoded = decoded with { Error = $"transaction {i} ({block.Txs[i]}) is stored at position {row.Index}" };
+                            break;
+                        }
+
                         hasRow = txRows.MoveNext();
                         txs[i] = new DecodedTx(row, block.Txs[i]);
                     }

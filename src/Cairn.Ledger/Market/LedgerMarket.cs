@@ -136,7 +136,9 @@ public sealed class LedgerMarket : IMarket, IDisposable
             throw;
         }
 
-        return new DealOpened(request.DealId, ToMarketTx(receipt), offer.Prices, request.Budget, offer.MinCollateral);
+        // The terms as the ledger fixed them (an offer.update may have landed just before the open).
+        var opened = await RequireDealAsync(request.DealId, cancellationToken);
+        return new DealOpened(request.DealId, ToMarketTx(receipt), opened.Prices, opened.Budget, opened.Collateral);
     }
 
     /// <inheritdoc/>

@@ -55,6 +55,7 @@ internal sealed class StateCommitment
             }
         }
 
+        Span<byte> small = stackalloc byte[32 * HashLength];
         foreach (var b in _dirtyBuckets)
         {
             var target = _bucketHashes.AsSpan(b * HashLength, HashLength);
@@ -65,13 +66,23 @@ internal sealed class StateCommitment
                 continue;
             }
 
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            // Buckets hold a handful of leaves: one-shot hashing of their concatenation is much
+            // cheaper than an IncrementalHash (a native context) per bucket.
+            var length = leaves.Count * HashLength;
+            byte[]? rented = null;
+            var concatenated = length <= small.Length ? small[..length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+            var offset = 0;
             foreach (var leaf in leaves.Values)
             {
-                hash.AppendData(leaf);
+                leaf.CopyTo(concatenated[offset..]);
+                offset += HashLength;
             }
 
-            hash.GetHashAndReset(target);
+            SHA256.HashData(concatenated, target);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
 
         _dirtyBuckets.Clear();

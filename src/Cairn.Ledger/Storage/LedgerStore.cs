@@ -174,6 +174,22 @@ internal sealed class LedgerStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// All transactions in the order they were stored (rowid order: a plain table scan, cheaper than
+    /// walking the (height, idx) index). For replay, which checks every row's height and index
+    /// against the block that lists it, so a row out of place is caught either way.
+    /// </summary>
+    public IEnumerable<StoredTxRow> TransactionsInStoredOrder()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT height, idx, cid, type, sender, data FROM txs ORDER BY seq";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            yield return new StoredTxRow(r.GetInt64(0), r.GetInt32(1), (byte[])r[2], r.GetString(3), r.GetString(4), (byte[])r[5]);
+        }
+    }
+
     public byte[]? Block(long height)
     {
         using var cmd = _connection.CreateCommand();

@@ -69,8 +69,15 @@ public sealed partial class JobScheduler
         }
         catch (CairnException e)
         {
-            // Whether the deal exists is settled by the reconciliation at the end of this pass.
-            await TryUpdateAsync(execution, new ExecutionUpdate { State = ExecutionState.Failed, DesiredState = ExecutionDesiredState.Stopped, Message = "the deal could not be opened: " + e.Message }, cancellationToken);
+            // The ledger out of reach is no fault of the job: the attempt is cancelled, not failed
+            // (retries are not used up), and the pass stops so its evaluation is retried later.
+            var unreachable = e.Code is ErrorCode.ServiceUnavailable or ErrorCode.Timeout;
+
+            // Whether the deal exists is settled by the reconciliation that closes the execution's deal.
+            await TryUpdateAsync(
+                execution,
+                new ExecutionUpdate { State = unreachable ? ExecutionState.Cancelled : ExecutionState.Failed, DesiredState = ExecutionDesiredState.Stopped, Message = "the deal could not be opened: " + e.Message },
+                cancellationToken);
             try
             {
                 await node.CancelAsync(new CancelExecutionRequest { ExecutionId = execution, Reason = "the deal could not be opened" }, cancellationToken);
@@ -78,6 +85,11 @@ public sealed partial class JobScheduler
             catch (CairnException)
             {
                 // The node never started it: the bid's hold lapses there on its own.
+            }
+
+            if (unreachable)
+            {
+                throw;
             }
 
             // The ledger names the account that fell short: the client (allowance, balance) or the

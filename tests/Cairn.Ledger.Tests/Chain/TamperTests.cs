@@ -168,6 +168,26 @@ public sealed class TamperTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task ReorderStoredRowsKeepingTheirIndexes_NamesItsHeight()
+    {
+        // Replay reads rows in storage (rowid) order: two rows of a block swapped there, each keeping
+        // its own idx, must be caught too.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));
+        await BuildAsync(cts.Token);
+        Sql("""
+            CREATE TEMP TABLE s AS SELECT
+                (SELECT seq FROM txs WHERE height = 3 AND idx = 0) AS a,
+                (SELECT seq FROM txs WHERE height = 3 AND idx = 1) AS b;
+            UPDATE txs SET seq = -1 WHERE seq = (SELECT a FROM s);
+            UPDATE txs SET seq = (SELECT a FROM s) WHERE seq = (SELECT b FROM s);
+            UPDATE txs SET seq = (SELECT b FROM s) WHERE seq = -1;
+            """);
+        var r = Verify();
+        Assert.False(r.Ok);
+        Assert.Equal(3, r.BadHeight);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task SwapTwoBlocks_NamesTheFirstHeight()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(50));

@@ -8,6 +8,8 @@ namespace Cairn.Orchestrator.Tests.Market;
 /// </summary>
 internal sealed class FlakyMarket(IMarket inner) : IMarket
 {
+    public bool UnavailableOnOpen { get; set; }
+
     public bool CrashBeforeOpen { get; set; }
 
     public bool CrashAfterOpen { get; set; }
@@ -28,6 +30,11 @@ internal sealed class FlakyMarket(IMarket inner) : IMarket
 
     public async ValueTask<DealOpened> OpenDealAsync(DealRequest request, CancellationToken cancellationToken)
     {
+        if (UnavailableOnOpen)
+        {
+            throw new CairnException(ErrorCode.ServiceUnavailable, "The ledger is closed.");
+        }
+
         Crash(CrashBeforeOpen);
         var opened = await inner.OpenDealAsync(request, cancellationToken);
         Crash(CrashAfterOpen);

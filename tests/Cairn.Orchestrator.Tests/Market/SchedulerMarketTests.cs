@@ -152,6 +152,29 @@ public sealed class SchedulerMarketTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task LedgerUnreachableAtOpen_AttemptCancelledNotCountedAndJobRunsLater()
+    {
+        await using var h = await MarketHarness.CreateAsync(new SchedulerOptions { MaxAttempts = 1 });
+        h.AddNode();
+        h.Flaky.UnavailableOnOpen = true;
+        var job = await h.SubmitAsync(PaidJob());
+        var first = Assert.Single(await h.ExecutionsAsync(job.Job.Id));
+        Assert.Equal(ExecutionState.Cancelled, first.State);
+        Assert.False(JobStateMachine.IsTerminal((await h.JobAsync(job.Job.Id)).State));
+
+        h.Flaky.UnavailableOnOpen = false;
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+        await h.DrainAsync();
+
+        Assert.Equal(JobState.Completed, (await h.JobAsync(job.Job.Id)).State);
+        var executions = await h.ExecutionsAsync(job.Job.Id);
+        Assert.Equal(2, executions.Count);
+        Assert.Null(executions[0].DealId);
+        Assert.Equal(DealStatus.Settled, executions[1].DealStatus);
+        await h.AssertLedgerSoundAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task FreeJob_NoBudgetAndNoDefault_OpensNoDeal()
     {
         await using var h = await MarketHarness.CreateAsync();
