@@ -10,7 +10,6 @@ using Cairn.Client;
 using Cairn.Jobs;
 using Cairn.Market;
 using Cairn.Node;
-using Cairn.Orchestrator.Scheduling;
 using Cairn.Wasm;
 using Cairn.Wasm.Wasi;
 
@@ -80,7 +79,6 @@ async Task<Result> ScenarioAsync(bool market)
             ApiAddress = "127.0.0.1:0",
             Workers = workers,
             MarketEnabled = market,
-            Scheduler = new SchedulerOptions { PollInterval = TimeSpan.FromMilliseconds(5) },
         };
         await using var node = await CairnNode.StartAsync(options, CancellationToken.None);
         using var client = new CairnClient(node.ApiUrl);

@@ -21,6 +21,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -273,6 +274,18 @@ public sealed class CairnNode : IAsyncDisposable
         services.AddSingleton<IExecutionLogs>(s.Compute!);
         services.AddCairnApi();
         var app = builder.Build();
+
+        // A submit or stop queues an evaluation: wake an idle worker at once instead of leaving the
+        // job to the next poll (the poll interval would otherwise be most of a short job's latency).
+        var workers = s.Workers!;
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            {
+                workers.Pulse();
+            }
+        });
         app.MapCairnApi();
         return app;
     }
