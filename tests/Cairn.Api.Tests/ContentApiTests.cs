@@ -177,6 +177,18 @@ public sealed class ContentApiTests
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         Assert.Equal("hello, gateway\n", await http.GetStringAsync($"ipfs/{root}/sub/hello.txt", Ct));
 
+        using (var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"ipfs/{root}/sub/hello.txt?format=raw"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal("application/vnd.ipld.raw", head.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(3, head.Headers.GetValues("X-Ipfs-Roots").Single().Split(',').Length);
+        }
+
+        using (var headMissing = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"ipfs/{root}/nope"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, headMissing.StatusCode);
+        }
+
         var block = await host.Client.GetBlockAsync(root, Ct);
         Assert.Equal(await host.Repo.Blocks.GetAsync(root, Ct), block);
         using var raw = await http.GetAsync($"ipfs/{root}?format=raw", Ct);

@@ -39,6 +39,32 @@ internal static class ContentEndpoints
             .Produces(StatusCodes.Status200OK, contentType: CarType)
             .ProducesCairnProblem(StatusCodes.Status404NotFound)
             .WithSummary("Trustless gateway: ?format=raw for a block, ?format=car for a DAG");
+        endpoints.MapMethods("/ipfs/{cid}/{**path}", [HttpMethods.Head], HeadAsync)
+            .WithTags("Gateway")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesCairnProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Whether the gateway has the block the path resolves to (no body)");
+    }
+
+    // A client probing a gateway before fetching: resolve the path and check the target is here.
+    private static async Task<IResult> HeadAsync(HttpContext context, string cid, string? path, string? format)
+    {
+        var blocks = ApiServices.Blocks(context);
+        var root = ParseCid(cid);
+        var trail = await TrailAsync(blocks, root, (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries), context.RequestAborted);
+        if (!await blocks.HasAsync(trail[^1], context.RequestAborted))
+        {
+            throw NotHere(trail[^1]);
+        }
+
+        context.Response.Headers["X-Ipfs-Roots"] = string.Join(',', trail);
+        context.Response.ContentType = format?.ToLowerInvariant() switch
+        {
+            "raw" => RawType,
+            "car" => CarType,
+            _ => FromAccept(context.Request.Headers.Accept.ToString()) ?? "application/octet-stream",
+        };
+        return Results.Empty;
     }
 
     private static async Task<IResult> CatAsync(HttpContext context, string cid, string? path) =>
