@@ -5,20 +5,40 @@ namespace Cairn.Cli.Tests;
 public class DemoTests
 {
     [Fact(Timeout = 180_000)]
-    public async Task Demo_OnAFreshMachine_RunsTheWholeContentLoopAndRestoresAnIdenticalFolder()
+    public async Task Demo_OnAFreshMachine_RunsTheWholeLoopAndSettlesOnAVerifiedLedger()
     {
         using var home = new TempDir();
         var result = await CliRunner.RunAsync(["demo"], TestContext.Current, home: home.Path);
         Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
-        Assert.Contains("✓ the restored folder is byte-for-byte identical to the original", result.Stdout, StringComparison.Ordinal);
-        Assert.Matches(@"added bafybei[a-z2-7]{52} sample\n", result.Stdout);
-        Assert.Matches(@"removed \d+ blocks", result.Stdout);
+        Assert.Matches(@"added bafybei[a-z2-7]{52} dataset\n", result.Stdout);
+        Assert.Matches(@"Job j-[0-9a-f-]{36} Completed", result.Stdout);
+        Assert.Matches(@"receipt\s+bafyrei[a-z2-7]{52}", result.Stdout);
 
-        // The Wasm step counts the restored files: the CSV the demo wrote has a header and 1,000 rows.
-        Assert.Matches(@"\s1001\s+1001\s+\d+ /data/data/numbers\.csv\n", result.Stdout);
-        Assert.Matches("\"fuelUsed\":[1-9][0-9]*", result.Stderr);
+        // The word count's total, worked out here from the same files the CLI embeds.
+        var dataset = Path.Combine(RepoPaths.Root, "src", "Cairn.Cli", "Demo", "dataset");
+        long lines = 0, words = 0, bytes = 0;
+        foreach (var file in Directory.GetFiles(dataset, "*", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllBytes(file);
+            bytes += text.Length;
+            lines += text.Count(b => b == (byte)'\n');
+            words += System.Text.Encoding.ASCII.GetString(text).Split([' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries).Length;
+        }
 
-        // The demo works on its own throw-away homes: the user's home is left alone.
+        var total = $"{lines,8} {words,8} {bytes,8} total";
+        Assert.Contains(total, result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("✓ nothing created or lost", result.Stdout, StringComparison.Ordinal);
+
+        // The client paid ⌊fuel × price / 10⁶⌋ (the demo's price: 5000 per million fuel): the provider
+        // got it less the protocol fee (100 bps, rounded down), the treasury the fee.
+        var fuel = long.Parse(System.Text.RegularExpressions.Regex.Match(result.Stdout, @"usage\s+([\d,]+) fuel").Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        var cost = fuel * 5000 / 1_000_000;
+        var fee = cost * 100 / 10_000;
+        Assert.Matches($@"client\s+[\d,]+\s+\(-{cost:#,0}\)", result.Stdout);
+        Assert.Matches($@"provider\s+[\d,]+\s+\(\+{cost - fee:#,0}\)", result.Stdout);
+        Assert.Matches(@"\n\s+ok\n", result.Stdout);
+
+        // The demo works on its own throw-away home: the user's home is left alone.
         Assert.Empty(Directory.EnumerateFileSystemEntries(home.Path));
     }
 

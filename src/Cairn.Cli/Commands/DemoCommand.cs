@@ -1,28 +1,34 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text;
+using System.Globalization;
+using Cairn.Client;
+using Cairn.Node;
 
 namespace Cairn.Cli.Commands;
 
 /// <summary>
-/// <c>cairn demo</c>: walks through the main loop on a throw-away home, running the very commands
-/// a user would type and showing their output. Until the job loop lands it shows the content store:
-/// add a folder, its CID, ls, cat, a CAR export re-imported into a second home, get, pins and gc.
+/// <c>cairn demo</c>: the whole loop on a throw-away home. Starts an embedded node in this process
+/// (API on a free port), adds a bundled folder of text files, submits the Wasm word count over it
+/// through the API, waits with progress, prints the result, the trail (job → deal → execution →
+/// receipt → outputs → settlement) and the balances of client, provider and treasury before and
+/// after, verifies the ledger and stops the node. Each step is a command a user would type.
 /// </summary>
 internal static class DemoCommand
 {
+    // A price that makes the word count's fuel cost a visible amount (about 1,000 units).
+    private const long DemoPrice = 5000;
+
     public static Command Create()
     {
         var keep = new Option<bool>("--keep") { Description = "Keep the demo's temporary folder (printed at the end) to explore it afterwards." };
         var command = new Command(
             "demo",
             """
-            Show Cairn's main loop on a throw-away home (nothing in ~/.cairn is touched).
+            Show Cairn's whole loop on a throw-away home (nothing in ~/.cairn is touched).
 
-            Runs, and prints, the commands a user would type: add a sample folder, list it, read a
-            file by path, export a CAR, import it into a second home, get the folder back and check
-            it is identical, run a WebAssembly program stored by CID over it, then pins and
-            garbage collection.
+            Starts a node, adds a folder of text files (a CID for each file and folder), submits a WebAssembly
+            word count over it as a job, waits for it, prints its result and its trail on the ledger (deal,
+            receipt, outputs, settlement) with the balances before and after, verifies the ledger and stops.
             """)
         {
             keep,
@@ -34,65 +40,75 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(bool keep, CancellationToken cancellationToken)
     {
         var work = Path.Combine(Path.GetTempPath(), "cairn-demo-" + Guid.NewGuid().ToString("N")[..8]);
-        var homeA = Path.Combine(work, "home-a");
-        var homeB = Path.Combine(work, "home-b");
-        var sample = Path.Combine(work, "sample");
+        var home = Path.Combine(work, "home");
+        var dataset = Path.Combine(work, "dataset");
         var watch = Stopwatch.StartNew();
+        CairnNode? node = null;
         try
         {
-            Heading("Cairn demo: content-addressed data, bit-compatible with IPFS");
-            Say($"A throw-away home: {homeA}");
-            WriteSample(sample);
-            Say("A sample folder: a README, a CSV, a 1 MiB binary (4 chunks), a name with spaces, an empty folder.");
+            Heading("Cairn demo: a job over content-addressed data, matched, escrowed, run, receipted and settled");
+            node = await CairnNode.StartAsync(new NodeOptions { Home = home, ApiAddress = "127.0.0.1:0", Workers = 2, Prices = new(PerMegaFuel: DemoPrice, PerCpuSecond: 1, PerGbSecond: 1) }, cancellationToken);
+            Say($"$ cairn serve --home {home} --api 127.0.0.1:0      (started in this process)");
+            Say($"  node      {node.NodeDid}   (the provider: runs wasm and noop jobs)");
+            Say($"  api       {node.ApiUrl}");
+            Say($"  client    {node.ClientDid}   (pays for jobs)");
+            Say($"  treasury  {node.TreasuryDid}   (receives the protocol fee)");
+            var api = node.ApiUrl.ToString().TrimEnd('/');
+            using var client = new CairnClient(node.ApiUrl);
 
-            Heading("1. Add the folder: every file and folder gets a CID (the same one `ipfs add -r --cid-version=1` gives)");
-            var added = await RunStepAsync(cancellationToken, "add", "-r", "--home", homeA, sample);
+            Heading("1. Add a dataset: every file and folder gets a CID (the one `ipfs add -r --cid-version=1` gives)");
+            WriteDataset(dataset);
+            var added = await RunStepAsync(cancellationToken, "add", "-r", "--home", home, dataset);
             var root = LastAddedCid(added);
 
-            Heading("2. List it by CID");
-            await RunStepAsync(cancellationToken, "ls", "--home", homeA, root);
+            Heading("2. Balances before");
+            var before = await BalancesAsync(client, node, cancellationToken);
+            PrintBalances(before, null);
 
-            Heading("3. Read a file by path under the root CID");
-            await RunStepAsync(cancellationToken, "cat", "--home", homeA, root + "/README.md");
-
-            Heading("4. Inspect the CID itself");
-            await RunStepAsync(cancellationToken, "cid", "format", root);
-
-            Heading("5. Export the whole DAG as a CAR file (any IPFS implementation can import it)");
-            var car = Path.Combine(work, "sample.car");
-            await RunStepAsync(cancellationToken, "car", "export", "--home", homeA, root, "-o", car);
-            Say($"{car}: {new FileInfo(car).Length:N0} bytes");
-
-            Heading("6. Import the CAR into a second, empty home: every block is verified against its CID");
-            await RunStepAsync(cancellationToken, "car", "import", "--home", homeB, car);
-
-            Heading("7. Get the folder back from the second home and compare with the original");
-            var restored = Path.Combine(work, "restored");
-            await RunStepAsync(cancellationToken, "get", "--home", homeB, root, "-o", restored);
-            var identical = SameTree(sample, restored);
-            Say(identical ? "✓ the restored folder is byte-for-byte identical to the original" : "✗ the restored folder differs from the original");
-
-            Heading("8. Compute over the data: store a WebAssembly program by CID and run it on the folder");
+            Heading("3. Submit a WebAssembly word count over it and wait (the module travels inside the spec)");
             var module = Path.Combine(work, "wordcount.wasm");
-            WriteDemoModule(module);
-            var moduleCid = (await RunStepAsync(cancellationToken, "add", "-Q", "--pin=false", "--home", homeB, module)).Trim();
-            await RunStepAsync(
+            WriteResource("wordcount.wasm", module);
+            var submitted = await RunStepAsync(
                 cancellationToken,
-                "wasm", "run", "--home", homeB, "--dir", restored + ":/data", "--fuel", "100000000", "--output", "json", moduleCid, "--",
-                "/data/README.md", "/data/data/numbers.csv", "/data/notes with spaces.txt");
-            Say("The program ran sandboxed (it sees only /data), metered in fuel: the unit the market bills.");
+                "wasm", "submit", "--api", api, module, "--input", root + ":/data", "--budget", "10000", "--wait", "--",
+                "-o", "/outputs/counts.txt", "/data");
+            var jobId = JobIdFrom(submitted);
 
-            Heading("9. Pins keep content; gc removes what nothing pins");
-            await RunStepAsync(cancellationToken, "pin", "ls", "--home", homeB);
-            await RunStepAsync(cancellationToken, "pin", "rm", "--home", homeB, root);
-            await RunStepAsync(cancellationToken, "gc", "--home", homeB);
+            Heading("4. The trail: job → execution → deal → receipt → outputs → settlement");
+            await RunStepAsync(cancellationToken, "job", "describe", "--api", api, jobId);
 
-            Heading($"Done in {watch.Elapsed.TotalSeconds:F1} s.");
-            Say($"Your own data: ./cairn add -r PATH   (home: $CAIRN_HOME or ~/.cairn)   Help: ./cairn --help");
-            return identical ? ExitCodes.Ok : ExitCodes.Error;
+            Heading("5. Get the results: each output comes as a CAR, every block verified against its CID");
+            var results = Path.Combine(work, "results");
+            await RunStepAsync(cancellationToken, "job", "get", "--api", api, "--home", home, jobId, "-o", results);
+            var counts = Path.Combine(results, "outputs", "counts.txt");
+            Say($"$ cat {Path.GetRelativePath(work, counts)}");
+            foreach (var line in (await File.ReadAllTextAsync(counts, cancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Say("  " + line);
+            }
+
+            Heading("6. Balances after: the client paid for the fuel used at the offer's price, the rest of the escrow came back");
+            var after = await BalancesAsync(client, node, cancellationToken);
+            PrintBalances(after, before);
+            var conserved = before.Values.Sum() == after.Values.Sum();
+            Say(conserved ? "✓ nothing created or lost: the three balances add up to the same total" : "✗ the balances do not add up");
+
+            Heading("7. Verify the ledger: replay every block from genesis, checking signatures, rules and state roots");
+            await node.StopAsync(cancellationToken);
+            node = null;
+            await RunStepAsync(cancellationToken, "ledger", "verify", "--home", home);
+
+            Heading($"Done in {watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s.");
+            Say("Run your own node: ./cairn serve   then: ./cairn wasm submit MODULE.wasm --input CID:/data --wait -- ARGS");
+            return conserved ? ExitCodes.Ok : ExitCodes.Error;
         }
         finally
         {
+            if (node is not null)
+            {
+                await node.DisposeAsync();
+            }
+
             if (keep)
             {
                 Say($"Kept: {work}");
@@ -104,37 +120,47 @@ internal static class DemoCommand
         }
     }
 
-    private static void WriteDemoModule(string path)
+    private static async Task<Dictionary<string, long>> BalancesAsync(CairnClient client, CairnNode node, CancellationToken cancellationToken)
     {
-        using var resource = typeof(DemoCommand).Assembly.GetManifestResourceStream("wordcount.wasm")
-            ?? throw new CairnException(ErrorCode.Internal, "The demo's wordcount.wasm is missing from this build.");
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (role, did) in new[] { ("client", node.ClientDid), ("provider", node.NodeDid), ("treasury", node.TreasuryDid) })
+        {
+            result[role] = (await client.GetBalanceAsync(did, cancellationToken)).Balance;
+        }
+
+        return result;
+    }
+
+    private static void PrintBalances(Dictionary<string, long> now, Dictionary<string, long>? before)
+    {
+        foreach (var (role, balance) in now)
+        {
+            var delta = before is null ? string.Empty : $"   ({balance - before[role]:+#,0;-#,0;0})";
+            Say($"  {role,-9} {balance,15:N0}{delta}");
+        }
+    }
+
+    private static void WriteDataset(string dataset)
+    {
+        var assembly = typeof(DemoCommand).Assembly;
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("dataset/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            WriteResource(name, Path.Combine(dataset, name["dataset/".Length..]));
+        }
+    }
+
+    private static void WriteResource(string name, string path)
+    {
+        using var resource = typeof(DemoCommand).Assembly.GetManifestResourceStream(name)
+            ?? throw new CairnException(ErrorCode.Internal, $"The demo's {name} is missing from this build.");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var file = File.Create(path);
         resource.CopyTo(file);
     }
 
-    private static void WriteSample(string sample)
-    {
-        Directory.CreateDirectory(Path.Combine(sample, "data"));
-        Directory.CreateDirectory(Path.Combine(sample, "empty"));
-        File.WriteAllText(
-            Path.Combine(sample, "README.md"),
-            "# Sample dataset\n\nCairn runs jobs where this data lives, and names it by content:\nchange one byte and the CID changes.\n");
-        var csv = new StringBuilder("n,square,cube\n");
-        for (var n = 1; n <= 1000; n++)
-        {
-            csv.Append(n).Append(',').Append(n * n).Append(',').Append((long)n * n * n).Append('\n');
-        }
-
-        File.WriteAllText(Path.Combine(sample, "data", "numbers.csv"), csv.ToString());
-        var bytes = new byte[1 << 20];
-        new Random(42).NextBytes(bytes);
-        File.WriteAllBytes(Path.Combine(sample, "data", "random.bin"), bytes);
-        File.WriteAllText(Path.Combine(sample, "notes with spaces.txt"), "Names may have spaces and ünïcödé.\n");
-    }
-
     private static async Task<string> RunStepAsync(CancellationToken cancellationToken, params string[] args)
     {
-        var shown = args.Where((_, i) => !(args[i] == "--home" || (i > 0 && args[i - 1] == "--home")));
+        var shown = args.Where((_, i) => !(args[i] is "--home" or "--api" || (i > 0 && args[i - 1] is "--home" or "--api")));
         Console.WriteLine($"$ cairn {string.Join(' ', shown.Select(Quote))}");
         var original = Console.Out;
         var capture = new StringWriter();
@@ -150,14 +176,14 @@ internal static class DemoCommand
         }
 
         var output = capture.ToString();
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(20))
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(40))
         {
             Console.WriteLine("  " + line.TrimEnd('\r'));
         }
 
         if (exit != 0)
         {
-            throw new CairnException(ErrorCode.Internal, $"The demo step `cairn {string.Join(' ', args)}` failed with exit code {exit}.");
+            throw new CairnException(ErrorCode.Internal, $"The demo step `cairn {string.Join(' ', shown)}` failed with exit code {exit}.");
         }
 
         return output;
@@ -174,25 +200,18 @@ internal static class DemoCommand
         return last[1];
     }
 
-    private static bool SameTree(string a, string b)
+    private static string JobIdFrom(string submitOutput)
     {
-        var filesA = Directory.GetFileSystemEntries(a, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(a, p)).Order(StringComparer.Ordinal).ToList();
-        var filesB = Directory.GetFileSystemEntries(b, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(b, p)).Order(StringComparer.Ordinal).ToList();
-        if (!filesA.SequenceEqual(filesB))
+        foreach (var line in submitOutput.Split('\n'))
         {
-            return false;
-        }
-
-        foreach (var rel in filesA)
-        {
-            var pa = Path.Combine(a, rel);
-            if (File.Exists(pa) && !File.ReadAllBytes(pa).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, rel))))
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words is ["Job", var id, ..] && id.StartsWith("j-", StringComparison.Ordinal))
             {
-                return false;
+                return id;
             }
         }
 
-        return true;
+        throw new CairnException(ErrorCode.Internal, "The demo could not read the job id from `cairn wasm submit`.");
     }
 
     private static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;

@@ -21,6 +21,7 @@ internal static class WasmCommand
         command.Subcommands.Add(CreateValidate());
         command.Subcommands.Add(CreateInspect());
         command.Subcommands.Add(CreateSpectest());
+        command.Subcommands.Add(WasmSubmitCommand.Create());
         return command;
     }
 
