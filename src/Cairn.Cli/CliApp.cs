@@ -108,7 +108,8 @@ internal static class CliApp
     {
         var err = Console.Error;
         err.WriteLine("Error: " + message);
-        if (hint is not null)
+        // A spec error already carries its hint inline ("... (hint: ...)"): say it once.
+        if (hint is not null && !message.Contains(hint, StringComparison.Ordinal))
         {
             err.WriteLine("Hint: " + hint);
         }
