@@ -60,6 +60,30 @@ public class CliProcessTests
     }
 
     [Fact(Timeout = 180_000)]
+    public async Task JobRunFollow_StreamsTheOutputBeforeTheOutcome_AndLogsReplaysIt()
+    {
+        var ct = TestContext.Current;
+        await using var node = await TestNode.StartAsync(ct);
+        using var dir = new TempDir();
+        await File.WriteAllTextAsync(dir.Combine("job.yaml"), Modules.TasksSpec(["sleepy", "200"], jobExtra: "Payment: {Budget: 1000000000}\n"), ct);
+        var api = node.Node.ApiUrl.ToString();
+
+        var run = await CairnProcess.RunAsync(["job", "run", dir.Combine("job.yaml"), "--follow", "--api", api], ct);
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+
+        // The streamed line comes first; the outcome's "--- stdout" section repeats it afterwards.
+        var streamed = run.Stdout.IndexOf("done\n", StringComparison.Ordinal);
+        var section = run.Stdout.IndexOf("--- stdout", StringComparison.Ordinal);
+        Assert.True(streamed >= 0 && section > streamed, run.Stdout);
+
+        var jobId = System.Text.RegularExpressions.Regex.Match(run.Stdout + run.Stderr, @"Job (j-[0-9a-f-]{36}) submitted").Groups[1].Value;
+        var logs = await CairnProcess.RunAsync(["job", "logs", jobId, "--follow"], ct, api: api);
+        Assert.True(logs.ExitCode == 0, logs.Stderr);
+        Assert.Contains("done\n", logs.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 180_000)]
     public async Task WasmSubmit_ModuleFileAndArgs_RunsAndPrintsTheModuleOutput()
     {
         var ct = TestContext.Current;
