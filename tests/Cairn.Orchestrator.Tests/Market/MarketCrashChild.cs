@@ -24,8 +24,26 @@ internal static class MarketCrashChild
             node.Behavior = behaviors[n % behaviors.Length];
             var client = n % 9 == 0 ? h.Poor.Did.Text : null;
             await h.Orchestrator.SubmitAsync(TestJobs.Noop(payment: new Payment { Budget = 700, Client = client }), cancellationToken: CancellationToken.None);
-            Console.WriteLine(n);
+            // Every tenth line also says how many executions run under an open deal and how many
+            // deals settled, so the parent kills only once there is work in flight and work paid.
+            Console.WriteLine(n % 10 == 0 ? $"{n} {await CountAsync(h)}" : n.ToString(System.Globalization.CultureInfo.InvariantCulture));
             await Task.Delay(3);
         }
+    }
+
+    private static async Task<string> CountAsync(MarketHarness h)
+    {
+        var running = 0;
+        var settled = 0;
+        foreach (var job in await h.Store.ListJobsAsync(limit: 10_000, cancellationToken: CancellationToken.None))
+        {
+            foreach (var e in await h.Store.GetExecutionsAsync(job.Job.Id, CancellationToken.None))
+            {
+                running += e.State == ExecutionState.Running && e.DealStatus == Cairn.Market.DealStatus.Open ? 1 : 0;
+                settled += e.DealStatus == Cairn.Market.DealStatus.Settled ? 1 : 0;
+            }
+        }
+
+        return $"{running} {settled}";
     }
 }
