@@ -62,7 +62,10 @@ public sealed class SqlitePinStore : IPinStore, IDisposable
                     batch.Add(next);
                 }
 
-                await WriteBatchAsync(batch);
+                if (batch.Count > 0)
+                {
+                    await WriteBatchAsync(batch);
+                }
             }
             finally
             {
@@ -166,9 +169,14 @@ public sealed class SqlitePinStore : IPinStore, IDisposable
                 await WriteBatchAsync([request]);
             }
         }
-        catch (Exception e) when (e is SqliteException or IOException)
+        catch (Exception e)
         {
-            batch[0].Completion.TrySetException(e);
+            // Handed to every caller in the batch, each of which awaits its own completion: letting
+            // it escape from here would fail only the caller running the writer and strand the rest.
+            foreach (var request in batch)
+            {
+                request.Completion.TrySetException(e);
+            }
         }
     }
 
