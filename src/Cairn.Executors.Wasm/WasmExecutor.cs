@@ -126,7 +126,7 @@ public sealed class WasmExecutor : IExecutor
     private static string Describe(WasmTrap trap, ExecutionLimits limits) => trap.Kind switch
     {
         TrapKind.OutOfFuel => $"out of fuel (limit {limits.Fuel:N0})",
-        TrapKind.Timeout => $"timed out after {limits.Timeout?.TotalSeconds:0.###}s",
+        TrapKind.Timeout => $"execution timeout of {limits.Timeout?.TotalSeconds:0.###}s exceeded",
         _ => trap.Function is null ? $"wasm trap: {trap.Message}" : $"wasm trap: {trap.Message} in function {trap.Function}",
     };
 

@@ -117,7 +117,7 @@ public sealed class ComputeNodeTests
         await using var h = new NodeHarness();
         var (_, end) = await h.RunAsync(NodeHarness.Job(ExecutorModules.WasmEngine("loop"), timeout: TimeSpan.FromMilliseconds(500)), ct);
         Assert.Equal(ExecutionState.Failed, end.State);
-        Assert.Equal("timed out after 0.5s", end.Message);
+        Assert.Equal("execution timeout of 0.5s exceeded", end.Message);
     }
 
     [Fact(Timeout = 60_000)]

@@ -129,7 +129,7 @@ public sealed class WasmExecutorTests : IDisposable
         var (request, _, _) = Request("loop", limits: new ExecutionLimits { Timeout = TimeSpan.FromMilliseconds(300) });
         var result = await new WasmExecutor().RunAsync(request, TestToken());
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Equal("timed out after 0.3s", result.Error);
+        Assert.Equal("execution timeout of 0.3s exceeded", result.Error);
     }
 
     [Fact(Timeout = 60_000)]

@@ -8,7 +8,7 @@ public sealed record ExecutorResult
     /// <summary>The task's exit code (0 = success; a trap gives a non-zero code).</summary>
     public int ExitCode { get; init; }
 
-    /// <summary>Why it failed, in one line (the trap and function, "out of fuel", "timed out after 30s"), or null.</summary>
+    /// <summary>Why it failed, in one line (the trap and function, "out of fuel", "execution timeout of 30s exceeded"), or null.</summary>
     public string? Error { get; init; }
 
     /// <summary>What it used, for billing.</summary>
