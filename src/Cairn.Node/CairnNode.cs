@@ -255,7 +255,15 @@ public sealed class CairnNode : IAsyncDisposable
 
     private static WebApplication BuildApi(NodeStartup s, NodeOptions options, INodeDirectory directory)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Cairn.Node", ContentRootPath = s.Home!.Root });
+        // No appsettings reload: a reloading JSON source watches the content root (the node's home)
+        // recursively, and every block, ledger page and execution directory written under it then
+        // woke a watcher thread: 7% of the node's CPU at full load (bench/loop-bench.sh under perf).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Cairn.Node",
+            ContentRootPath = s.Home!.Root,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.WebHost.UseUrls(ListenUrl(options.ApiAddress));
         builder.Logging.ClearProviders();
         if (options.ConsoleLogLevel is { } level)

@@ -82,5 +82,8 @@ public static class JobStoreSchema
             CREATE INDEX executions_unsettled ON executions (job_id)
               WHERE deal_id IS NOT NULL AND (deal_status IS NULL OR deal_status = 'Open');
             """),
+        new(3, "the evaluation queue in claim order, so a claim stops at the first due row", """
+            CREATE INDEX evaluations_ready ON evaluations (status, priority DESC, wait_until, created_at);
+            """),
     ];
 }

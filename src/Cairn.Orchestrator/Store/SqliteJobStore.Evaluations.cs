@@ -62,23 +62,9 @@ public sealed partial class SqliteJobStore
 
                 // Ready = pending and due, or leased by a worker whose lease ran out (it crashed or hung).
                 // A job with an evaluation under a live lease is skipped, so two workers never schedule one job at once.
-                EvaluationRecord? candidate;
-                await using (var select = connection.CreateCommand())
-                {
-                    select.Transaction = transaction;
-                    select.CommandText = $"""
-                        SELECT {EvaluationColumns} FROM evaluations e
-                        WHERE ((e.status = 'Pending' AND e.wait_until <= $now) OR (e.status = 'Leased' AND e.lease_expires_at <= $now))
-                          AND NOT EXISTS (SELECT 1 FROM evaluations o
-                                          WHERE o.job_id = e.job_id AND o.id <> e.id AND o.status = 'Leased' AND o.lease_expires_at > $now)
-                        ORDER BY e.priority DESC, e.wait_until, e.created_at, e.rowid
-                        LIMIT 1
-                        """;
-                    select.Parameters.AddWithValue("$now", now);
-                    await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-                    candidate = await reader.ReadAsync(cancellationToken) ? ReadEvaluation(reader) : null;
-                }
-
+                var candidate = Earlier(
+                    await SelectReadyAsync(connection, transaction, PendingReadySql, now, cancellationToken),
+                    await SelectReadyAsync(connection, transaction, ExpiredLeaseSql, now, cancellationToken));
                 if (candidate is null)
                 {
                     return null;
@@ -208,6 +194,60 @@ public sealed partial class SqliteJobStore
         }
 
         return evaluations;
+    }
+
+    // The queue is read in the order of evaluations_ready (status, priority DESC, wait_until,
+    // created_at, rowid), so the first due row ends the scan. Left to itself the planner takes
+    // evaluations_queue for the wait_until range and sorts every due row on each claim: with a
+    // backlog of thousands that sort cost more than the whole pass it chose (docs/jobs.md, "The evaluation queue").
+    private const string PendingReadySql = $"""
+        SELECT {EvaluationColumns}, e.rowid FROM evaluations e INDEXED BY evaluations_ready
+        WHERE e.status = 'Pending' AND e.wait_until <= $now
+          AND NOT EXISTS (SELECT 1 FROM evaluations o
+                          WHERE o.job_id = e.job_id AND o.id <> e.id AND o.status = 'Leased' AND o.lease_expires_at > $now)
+        ORDER BY e.priority DESC, e.wait_until, e.created_at, e.rowid
+        LIMIT 1
+        """;
+
+    // Leased rows are few (one per worker, plus any a crashed worker left), so this reads them all.
+    private const string ExpiredLeaseSql = $"""
+        SELECT {EvaluationColumns}, e.rowid FROM evaluations e
+        WHERE e.status = 'Leased' AND e.lease_expires_at <= $now
+          AND NOT EXISTS (SELECT 1 FROM evaluations o
+                          WHERE o.job_id = e.job_id AND o.id <> e.id AND o.status = 'Leased' AND o.lease_expires_at > $now)
+        ORDER BY e.priority DESC, e.wait_until, e.created_at, e.rowid
+        LIMIT 1
+        """;
+
+    private static async Task<(EvaluationRecord Evaluation, long RowId)?> SelectReadyAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sql, long now, CancellationToken cancellationToken)
+    {
+        await using var select = connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = sql;
+        select.Parameters.AddWithValue("$now", now);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (ReadEvaluation(reader), reader.GetInt64(12)) : null;
+    }
+
+    // The one a single query over both kinds would have returned first.
+    private static EvaluationRecord? Earlier((EvaluationRecord Evaluation, long RowId)? a, (EvaluationRecord Evaluation, long RowId)? b)
+    {
+        if (a is not { } x)
+        {
+            return b?.Evaluation;
+        }
+
+        if (b is not { } y)
+        {
+            return x.Evaluation;
+        }
+
+        var order = y.Evaluation.Priority.CompareTo(x.Evaluation.Priority);
+        order = order != 0 ? order : x.Evaluation.WaitUntil.CompareTo(y.Evaluation.WaitUntil);
+        order = order != 0 ? order : x.Evaluation.CreatedAt.CompareTo(y.Evaluation.CreatedAt);
+        order = order != 0 ? order : x.RowId.CompareTo(y.RowId);
+        return order <= 0 ? x.Evaluation : y.Evaluation;
     }
 
     private async Task InsertEvaluationAsync(SqliteConnection connection, SqliteTransaction transaction, EvaluationRecord evaluation, string actor, CancellationToken cancellationToken)

@@ -49,7 +49,7 @@ public sealed class DealColumnsTests : IDisposable
         }
 
         using var v2 = await SqliteJobStore.OpenAsync(path, _clock, TestContext.Token);
-        Assert.Equal(2, await v2.GetSchemaVersionAsync(TestContext.Token));
+        Assert.Equal(JobStoreSchema.Migrations.Count, await v2.GetSchemaVersionAsync(TestContext.Token));
         var read = await v2.GetExecutionAsync(execution.Id, TestContext.Token);
         Assert.Equal((execution.Id, (string?)null, (DealStatus?)null, (long?)null), (read!.Id, read.DealId, read.DealStatus, read.Paid));
         var updated = await v2.UpdateExecutionAsync(execution.Id, new ExecutionUpdate { DealId = "d-1", DealStatus = DealStatus.Open, DealTxCid = "bafy-open" }, "scheduler", TestContext.Token);
