@@ -189,7 +189,7 @@ public sealed class CairnNode : IAsyncDisposable
         s.ClientDid = clientKey.Did.Text;
 
         var genesis = NodeHome.Genesis(s.OrchestratorDid, s.TreasuryDid, s.NodeDid, s.ClientDid, options, time.GetUtcNow().ToUnixTimeMilliseconds());
-        s.Ledger = EmbeddedLedger.Open(home.LedgerPath, orchestratorKey, home.IsNew ? genesis : null, new LedgerOptions { TimeProvider = time });
+        s.Ledger = EmbeddedLedger.Open(home.LedgerPath, orchestratorKey, home.IsNew ? genesis : null, new LedgerOptions { TimeProvider = time, BlockInterval = TimeSpan.Zero });
         await EnsureApprovalAsync(s.Ledger, clientKey, s.OrchestratorDid, cancellationToken);
 
         s.Content = ContentRepo.Open(home.Root);

@@ -87,8 +87,17 @@ public sealed class JobOrchestrator : IComputeCallback
             await _store.UpdateExecutionAsync(execution.Id, new ExecutionUpdate { State = ExecutionState.Running }, actor, cancellationToken);
         }
 
-        var job = await _store.GetJobAsync(execution.JobId, cancellationToken)
-            ?? throw new CairnException(ErrorCode.NotFound, $"Job {execution.JobId} does not exist.");
+        // Only an ending changes what the scheduler would decide. The pass that placed the execution
+        // already booked a look at the earliest moment a start or execution timeout could fall due, so
+        // Running and Publishing are recorded without queueing a pass (two fewer per job).
+        EvaluationRecord? followUp = null;
+        if (ExecutionStateMachine.IsTerminal(report.State))
+        {
+            var job = await _store.GetJobAsync(execution.JobId, cancellationToken)
+                ?? throw new CairnException(ErrorCode.NotFound, $"Job {execution.JobId} does not exist.");
+            followUp = Evaluation(job.Job, EvaluationTrigger.ExecutionUpdated);
+        }
+
         try
         {
             await _store.UpdateExecutionAsync(
@@ -98,7 +107,7 @@ public sealed class JobOrchestrator : IComputeCallback
                     State = report.State,
                     Result = report.Result,
                     Message = report.Message ?? report.Result?.Error,
-                    FollowUp = Evaluation(job.Job, EvaluationTrigger.ExecutionUpdated),
+                    FollowUp = followUp,
                 },
                 actor,
                 cancellationToken);

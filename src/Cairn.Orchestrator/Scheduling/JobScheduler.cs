@@ -457,13 +457,22 @@ public sealed partial class JobScheduler
 
     private async Task MoveAsync(JobRecord record, JobState state, string? message, CancellationToken cancellationToken)
     {
-        var current = await _store.GetJobAsync(record.Job.Id, cancellationToken);
-        if (current is null || current.State == state || !JobStateMachine.CanTransition(current.State, state))
+        if (record.State == state)
         {
+            // Already there when the pass began. Only a stop can have moved it since (one pass per job
+            // at a time), and from a stop's terminal state the store would refuse the move anyway.
             return;
         }
 
-        await _store.UpdateJobStateAsync(record.Job.Id, state, message, Actor, cancellationToken);
+        try
+        {
+            // The store reads the current state in the same transaction and keeps a same-state move a no-op.
+            await _store.UpdateJobStateAsync(record.Job.Id, state, message, Actor, cancellationToken);
+        }
+        catch (CairnException e) when (e.Code == ErrorCode.Conflict)
+        {
+            // The job moved on meanwhile (stopped, say): that move stands.
+        }
     }
 
     private Task FinishAsync(JobRecord record, JobState state, string message, CancellationToken cancellationToken) =>
@@ -494,6 +503,11 @@ public sealed partial class JobScheduler
         if (executionTimeout is { } limit)
         {
             deadlines.AddRange(executions.Where(e => ExecutionStateMachine.IsActive(e.State) && e.StartedAt is not null).Select(e => e.StartedAt!.Value + limit));
+
+            // A node's Running report queues no pass (JobOrchestrator.ReportAsync), so an execution not
+            // started yet gets a look at the earliest its timeout could fall: it cannot start before now.
+            // That pass books the real deadline from StartedAt.
+            deadlines.AddRange(executions.Where(e => e.State == ExecutionState.BidAccepted).Select(_ => now + limit));
         }
 
         deadlines.AddRange(executions.Where(e => e.State == ExecutionState.BidAccepted).Select(e => e.ModifiedAt + _options.StartTimeout));

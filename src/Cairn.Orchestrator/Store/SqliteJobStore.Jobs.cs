@@ -122,7 +122,7 @@ public sealed partial class SqliteJobStore
             },
             cancellationToken);
 
-    private static async Task<JobRecord?> ReadJobAsync(SqliteConnection connection, SqliteTransaction? transaction, JobId id, CancellationToken cancellationToken)
+    private async Task<JobRecord?> ReadJobAsync(SqliteConnection connection, SqliteTransaction? transaction, JobId id, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -132,10 +132,23 @@ public sealed partial class SqliteJobStore
         return await reader.ReadAsync(cancellationToken) ? ReadJob(reader) : null;
     }
 
-    private static JobRecord ReadJob(SqliteDataReader reader)
+    private JobRecord ReadJob(SqliteDataReader reader)
     {
-        var job = JsonSerializer.Deserialize(reader.GetString(4), JobStoreJsonContext.Default.Job)
-            ?? throw new CairnException(ErrorCode.IntegrityViolation, $"Job {reader.GetString(0)} has an empty spec in the store.");
+        // A job's spec is written once, at submission, and never updated: parse it once. A scheduler
+        // pass and every node report read the job, and the JSON parse was the costliest part of a read.
+        var id = reader.GetString(0);
+        if (!_specs.TryGetValue(id, out var job))
+        {
+            job = JsonSerializer.Deserialize(reader.GetString(4), JobStoreJsonContext.Default.Job)
+                ?? throw new CairnException(ErrorCode.IntegrityViolation, $"Job {id} has an empty spec in the store.");
+            if (_specs.Count >= MaxCachedSpecs)
+            {
+                _specs.Clear();
+            }
+
+            _specs[id] = job;
+        }
+
         return new JobRecord
         {
             Job = job,

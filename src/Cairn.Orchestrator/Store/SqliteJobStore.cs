@@ -18,6 +18,10 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     // cheaper than spinning on SQLITE_BUSY. Other processes are held off by BEGIN IMMEDIATE.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
+    // Parsed specs by job id (specs are immutable once stored); cleared whole when full.
+    private const int MaxCachedSpecs = 4096;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Job> _specs = new(StringComparer.Ordinal);
+
     // Writes reuse one connection (opened after migration): opening a connection per transaction
     // cost more than the transaction itself. Reads take pooled connections and run beside it (WAL).
     private SqliteConnection? _writer;
