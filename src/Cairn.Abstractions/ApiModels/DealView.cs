@@ -47,6 +47,12 @@ public sealed record DealView
     /// <summary>Protocol fee taken at settlement.</summary>
     public long ProtocolFee { get; init; }
 
+    /// <summary>The client's prepaid plan the budget was drawn from, or null.</summary>
+    public string? Subscription { get; init; }
+
+    /// <summary>How much of the budget came from that plan.</summary>
+    public long FromSubscription { get; init; }
+
     /// <summary>Builds the view of a ledger deal.</summary>
     public static DealView From(Deal deal)
     {
@@ -67,6 +73,8 @@ public sealed record DealView
             Status = deal.Status,
             Paid = deal.Paid,
             ProtocolFee = deal.ProtocolFee,
+            Subscription = deal.Subscription,
+            FromSubscription = deal.FromSubscription,
         };
     }
 }

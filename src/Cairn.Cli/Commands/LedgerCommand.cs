@@ -1,9 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cairn.ApiModels;
+using Cairn.Cli.Output;
 using Cairn.Ledger;
 using Cairn.Ledger.Identity;
 using Cairn.Ledger.State;
+using Cairn.Market;
 using Cairn.Multiformats;
 
 namespace Cairn.Cli.Commands;
@@ -22,8 +26,9 @@ internal static class LedgerCommand
             "ledger",
             """
             Read and verify the ledger: signed, hash-chained blocks of market transactions.
-            For now these commands read the home's ledger file directly (safe while a node writes
-            it); once the node API exists they will also work against $CAIRN_API.
+            balance, history, offers and deal ask a node (--api URL) or read a ledger file (--file);
+            by default the home's ledger file when it has one (safe while a node writes it), else
+            the node at $CAIRN_API. verify and show read a file: verification replays it all here.
             """);
         command.Subcommands.Add(VerifyCommand());
         command.Subcommands.Add(BalanceCommand());
@@ -73,17 +78,24 @@ internal static class LedgerCommand
         var account = new Argument<string?>("account") { Description = "A did:key (default: the key named by --name).", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("balance", "Print an account's balance and next nonce at the last durable block.");
         command.Arguments.Add(account);
-        command.Options.Add(FileOption);
+        var (api, output) = AddSourceOptions(command);
         command.Options.Add(AccountCommand.NameOption);
-        command.SetAction((parse, ct) =>
+        command.SetAction(async (parse, ct) =>
         {
             var did = ResolveAccount(parse, parse.GetValue(account));
-            var snapshot = LedgerSnapshot.Load(LedgerPath(parse), ct);
-            Console.WriteLine($"account  {did}");
-            Console.WriteLine($"balance  {snapshot.Balance(did).ToString(CultureInfo.InvariantCulture)}");
-            Console.WriteLine($"nonce    {snapshot.NextNonce(did).ToString(CultureInfo.InvariantCulture)}");
-            Console.WriteLine($"height   {snapshot.Head.Height.ToString(CultureInfo.InvariantCulture)}");
-            return Task.FromResult(ExitCodes.Ok);
+            using var reader = OpenReader(parse, api);
+            var (balance, height) = await reader.BalanceAsync(did, ct);
+            var node = ToNode(balance, ApiJsonContext.Default.BalanceView);
+            node["Height"] = height;
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(output), node))
+            {
+                Console.WriteLine($"account  {did}");
+                Console.WriteLine($"balance  {balance.Balance.ToString(CultureInfo.InvariantCulture)}");
+                Console.WriteLine($"nonce    {balance.NextNonce.ToString(CultureInfo.InvariantCulture)}");
+                Console.WriteLine($"height   {height.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            return ExitCodes.Ok;
         });
         return command;
     }
@@ -94,19 +106,24 @@ internal static class LedgerCommand
         var limit = new Option<int>("--limit") { Description = "At most this many transactions.", DefaultValueFactory = _ => 100 };
         var command = new Command("history", "List the committed transactions an account sent or was named in, oldest first.");
         command.Arguments.Add(account);
-        command.Options.Add(FileOption);
+        var (api, output) = AddSourceOptions(command);
         command.Options.Add(AccountCommand.NameOption);
         command.Options.Add(limit);
-        command.SetAction((parse, _) =>
+        command.SetAction(async (parse, ct) =>
         {
             var did = ResolveAccount(parse, parse.GetValue(account));
-            foreach (var e in LedgerSnapshot.History(LedgerPath(parse), did, parse.GetValue(limit)))
+            using var reader = OpenReader(parse, api);
+            var events = await reader.HistoryAsync(did, parse.GetValue(limit), ct);
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(output), ToNode(new ListResponse<LedgerEventView> { Items = events }, ApiJsonContext.Default.ListResponseLedgerEventView)))
             {
-                var time = DateTimeOffset.FromUnixTimeMilliseconds(e.Time).ToString("u", CultureInfo.InvariantCulture);
-                Console.WriteLine($"{e.Height,8} {e.Index,5}  {time}  {e.Type,-15} {e.Tx}  from {e.From}");
+                foreach (var e in events)
+                {
+                    var time = DateTimeOffset.FromUnixTimeMilliseconds(e.Time).ToString("u", CultureInfo.InvariantCulture);
+                    Console.WriteLine($"{e.Height,8} {e.Index,5}  {time}  {e.Type,-15} {e.Tx}  from {e.From}");
+                }
             }
 
-            return Task.FromResult(ExitCodes.Ok);
+            return ExitCodes.Ok;
         });
         return command;
     }
@@ -143,48 +160,78 @@ internal static class LedgerCommand
     private static Command OffersCommand()
     {
         var command = new Command("offers", "List the active offers at the last durable block.");
-        command.Options.Add(FileOption);
-        command.SetAction((parse, ct) =>
+        var (api, output) = AddSourceOptions(command);
+        command.SetAction(async (parse, ct) =>
         {
-            var snapshot = LedgerSnapshot.Load(LedgerPath(parse), ct);
-            foreach (var o in snapshot.Offers().OrderBy(o => o.Provider, StringComparer.Ordinal).ThenBy(o => o.Id, StringComparer.Ordinal))
+            using var reader = OpenReader(parse, api);
+            var offers = (await reader.OffersAsync(ct)).OrderBy(o => o.Provider, StringComparer.Ordinal).ThenBy(o => o.Id, StringComparer.Ordinal).ToList();
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(output), ToNode(new ListResponse<Offer> { Items = offers }, ApiJsonContext.Default.ListResponseOffer)))
             {
-                Console.WriteLine(
-                    $"{o.Id,-16} {o.Provider}  cpu {o.Resources.CpuMillis}m mem {o.Resources.MemoryBytes} disk {o.Resources.DiskBytes} gpu {o.Resources.Gpu}"
-                    + $"  engines {string.Join(',', o.Engines)}  price fuel/M {o.Prices.PerMegaFuel} cpu-s {o.Prices.PerCpuSecond} GB-s {o.Prices.PerGbSecond}"
-                    + $"  collateral {o.MinCollateral}  region {o.Region}");
+                foreach (var o in offers)
+                {
+                    Console.WriteLine(
+                        $"{o.Id,-16} {o.Provider}  cpu {o.Resources.CpuMillis}m mem {o.Resources.MemoryBytes} disk {o.Resources.DiskBytes} gpu {o.Resources.Gpu}"
+                        + $"  engines {string.Join(',', o.Engines)}  price fuel/M {o.Prices.PerMegaFuel} cpu-s {o.Prices.PerCpuSecond} GB-s {o.Prices.PerGbSecond}"
+                        + $"  collateral {o.MinCollateral}  region {o.Region}");
+                }
             }
 
-            return Task.FromResult(ExitCodes.Ok);
+            return ExitCodes.Ok;
         });
         return command;
     }
 
     private static Command DealCommand()
     {
-        var id = new Argument<string>("id") { Description = "The deal id." };
+        var id = new Argument<string>("id") { Description = "The deal id (a job's deals are listed by `cairn job describe ID`)." };
         var command = new Command("deal", "Print a deal at the last durable block.");
         command.Arguments.Add(id);
-        command.Options.Add(FileOption);
-        command.SetAction((parse, ct) =>
+        var (api, output) = AddSourceOptions(command);
+        command.SetAction(async (parse, ct) =>
         {
             var dealId = parse.GetValue(id)!;
-            var d = LedgerSnapshot.Load(LedgerPath(parse), ct).Deal(dealId)
-                ?? throw new CairnException(ErrorCode.NotFound, $"No deal '{dealId}' in the ledger.");
-            Console.WriteLine($"deal          {d.Id}");
-            Console.WriteLine($"status        {d.Status.ToString().ToLowerInvariant()}");
-            Console.WriteLine($"client        {d.Client}");
-            Console.WriteLine($"provider      {d.Provider} (offer {d.OfferId})");
-            Console.WriteLine($"orchestrator  {d.Orchestrator}");
-            Console.WriteLine($"job           {d.Job} / {d.Execution}");
-            Console.WriteLine($"budget        {d.Budget} ({d.FromSubscription} from subscription {d.Subscription ?? "-"})");
-            Console.WriteLine($"collateral    {d.Collateral}");
-            Console.WriteLine($"paid          {d.Paid} + protocol fee {d.ProtocolFee}");
-            Console.WriteLine($"deadline      {DateTimeOffset.FromUnixTimeMilliseconds(d.Deadline).ToString("u", CultureInfo.InvariantCulture)}");
-            return Task.FromResult(ExitCodes.Ok);
+            using var reader = OpenReader(parse, api);
+            var d = await reader.DealAsync(dealId, ct)
+                ?? throw new CairnException(ErrorCode.NotFound, $"No deal '{dealId}' on the ledger ({reader.Source}).")
+                {
+                    Hint = "A deal's id is its execution's id; `cairn job describe JOB` lists them.",
+                };
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(output), ToNode(d, ApiJsonContext.Default.DealView)))
+            {
+                Console.WriteLine($"deal          {d.ID}");
+                Console.WriteLine($"status        {d.Status.ToString().ToLowerInvariant()}");
+                Console.WriteLine($"client        {d.Client}");
+                Console.WriteLine($"provider      {d.Provider} (offer {d.OfferID})");
+                Console.WriteLine($"orchestrator  {d.Orchestrator}");
+                Console.WriteLine($"job           {d.Job} / {d.Execution}");
+                Console.WriteLine($"budget        {d.Budget} ({d.FromSubscription} from subscription {d.Subscription ?? "-"})");
+                Console.WriteLine($"collateral    {d.Collateral}");
+                Console.WriteLine($"paid          {d.Paid} + protocol fee {d.ProtocolFee}");
+                Console.WriteLine($"deadline      {DateTimeOffset.FromUnixTimeMilliseconds(d.Deadline).ToString("u", CultureInfo.InvariantCulture)}");
+            }
+
+            return ExitCodes.Ok;
         });
         return command;
     }
+
+    // balance, history, offers and deal read a node's API or a ledger file (LedgerReader says which).
+    private static (Option<string?> Api, Option<OutputFormat> Output) AddSourceOptions(Command command)
+    {
+        var api = NodeApi.CreateOption();
+        api.Description = "Ask the node at this API URL. Without it (and without --file) the home's ledger file is read when there is one, else the node at $CAIRN_API or " + NodeApi.DefaultUrl + ".";
+        var output = Rendering.CreateOption();
+        command.Options.Add(FileOption);
+        command.Options.Add(api);
+        command.Options.Add(output);
+        return (api, output);
+    }
+
+    private static LedgerReader OpenReader(ParseResult parse, Option<string?> api) =>
+        LedgerReader.Open(parse, api, parse.GetValue(FileOption) is { Length: > 0 } file ? Path.GetFullPath(file) : null, Path.Combine(AccountCommand.ResolveHome(parse), "ledger", "ledger.db"));
+
+    private static JsonNode ToNode<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonNode.Parse(JsonSerializer.Serialize(value, type))!;
 
     private static Command InitCommand()
     {
