@@ -112,6 +112,70 @@ public sealed class ContentApiTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task GatewayCar_DagScopeEntity_CarriesAWholeFileButOnlyADirectorysOwnBlock()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+        var dir = Directory.CreateDirectory(host.TempPath("site"));
+        Directory.CreateDirectory(Path.Combine(dir.FullName, "sub"));
+        await File.WriteAllBytesAsync(Path.Combine(dir.FullName, "sub", "big.bin"), Data(600_000, 5), Ct);
+        await File.WriteAllTextAsync(Path.Combine(dir.FullName, "sub", "small.txt"), "a small file\n", Ct);
+        var root = (await new UnixFsImporter(host.Repo.Blocks, new ImportOptions()).ImportPathAsync(dir.FullName, true, null, null, Ct)).Cid;
+        var exporter = new UnixFsExporter(host.Repo.Blocks);
+        var sub = await exporter.ResolvePathAsync(root + "/sub", Ct);
+        var file = await exporter.ResolvePathAsync(root + "/sub/big.bin", Ct);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+
+        async Task<List<string>> CidsAsync(string url, string name)
+        {
+            using var response = await http.GetAsync(url, Ct);
+            Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode}");
+            await File.WriteAllBytesAsync(host.TempPath(name), await response.Content.ReadAsByteArrayAsync(Ct), Ct);
+            using var read = JsonDocument.Parse(await NodeOracle.RunAsync("car-oracle.mjs", ["read", host.TempPath(name)], Ct));
+            var blocks = read.RootElement.GetProperty("blocks").EnumerateArray().ToList();
+            Assert.All(blocks, b => Assert.True(b.GetProperty("ok").GetBoolean()));
+            return [.. blocks.Select(b => b.GetProperty("cid").GetString()!)];
+        }
+
+        // A file is an entity of all its blocks: the same as dag-scope=all for it, after the path.
+        var all = await CidsAsync($"ipfs/{file}?format=car", "file-all.car");
+        var entityFile = await CidsAsync($"ipfs/{root}/sub/big.bin?format=car&dag-scope=entity", "file-entity.car");
+        Assert.Equal(4, all.Count); // 600,000 bytes in 256 KiB chunks: three leaves and the root
+        Assert.Equal([root.ToString(), sub.ToString(), .. all], entityFile);
+
+        // A directory's entity is its own block: enough to list it, none of its children.
+        var entityDir = await CidsAsync($"ipfs/{root}/sub?format=car&dag-scope=entity", "dir-entity.car");
+        Assert.Equal([root.ToString(), sub.ToString()], entityDir);
+        var allDir = await CidsAsync($"ipfs/{root}/sub?format=car", "dir-all.car");
+        Assert.True(allDir.Count > entityDir.Count + all.Count - 1, string.Join(",", allDir));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task GatewayCar_DagScopeEntity_OfAHamtShardedDirectory_IsItsShardNodesOnly()
+    {
+        await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);
+
+        // The reference importer shards a directory of 300 files (we do not write HAMTs ourselves).
+        using var made = JsonDocument.Parse(await NodeOracle.RunAsync("car-oracle.mjs", ["hamt", "300", host.TempPath("hamt.car")], Ct));
+        var root = made.RootElement.GetProperty("roots")[0].GetString()!;
+        var shards = made.RootElement.GetProperty("shards").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
+        Assert.True(shards.Count > 1 && shards.Contains(root));
+        await using (var car = File.OpenRead(host.TempPath("hamt.car")))
+        {
+            await Cairn.Content.Car.CarImporter.ImportAsync(car, host.Repo, pin: false, Ct);
+        }
+
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var response = await http.GetAsync($"ipfs/{root}?format=car&dag-scope=entity", Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}");
+        await File.WriteAllBytesAsync(host.TempPath("entity.car"), await response.Content.ReadAsByteArrayAsync(Ct), Ct);
+        using var read = JsonDocument.Parse(await NodeOracle.RunAsync("car-oracle.mjs", ["read", host.TempPath("entity.car")], Ct));
+        var got = read.RootElement.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("cid").GetString()!).ToList();
+        Assert.Equal(root, got[0]);
+        Assert.Equal(shards, got.ToHashSet());
+        Assert.Equal(got.Count, got.Distinct().Count());
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task ImportCar_WhenTheServersBlockIsDamaged_FailsAndPinsNothing()
     {
         await using var host = await ApiHost.StartAsync(withLedger: false, cancellationToken: Ct);

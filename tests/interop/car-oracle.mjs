@@ -5,6 +5,7 @@
 //                                    links as the reference codecs report them (multiformats Block.links())
 //   dfs-rewrite FILE OUT.car      -> {order}  FILE's blocks rewritten by @ipld/car's CarWriter in that order
 //   unixfs INPUT OUT.car [v0|v1]  -> {roots, blocks}  a file imported by ipfs-unixfs-importer, written as a CAR
+//   hamt N OUT.car               -> {roots, blocks, shards}  a directory of N files, HAMT-sharded by the importer
 //   mixed OUT.car                 -> {roots, blocks}  raw, dag-pb and dag-cbor blocks linking each other,
 //                                    written in reverse order with a duplicate section
 import { CarReader, CarWriter } from '@ipld/car'
@@ -17,6 +18,7 @@ import * as Block from 'multiformats/block'
 import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { identity } from 'multiformats/hashes/identity'
 import { CID } from 'multiformats/cid'
+import { UnixFS } from 'ipfs-unixfs'
 import fs from 'node:fs'
 
 const hashers = { [sha256.code]: sha256, [sha512.code]: sha512, [identity.code]: identity }
@@ -92,6 +94,20 @@ if (op === 'read') {
   written.push(leafA) // a duplicate section
   await writeCar([top.cid, second.cid], written, args[0])
   console.log(JSON.stringify({ roots: [top.cid.toString(), second.cid.toString()], blocks: ordered.map(b => b.cid.toString()) }))
+} else if (op === 'hamt') {
+  const blocks = []
+  const store = new MemoryBlockstore()
+  const put = store.put.bind(store)
+  store.put = async (cid, bytes, options) => {
+    if (!blocks.some(b => b.cid.equals(cid))) blocks.push({ cid, bytes })
+    return put(cid, bytes, options)
+  }
+  const files = Array.from({ length: Number(args[0]) }, (_, i) => ({ path: `dir/file-${i}.txt`, content: new TextEncoder().encode(`file number ${i}\n`) }))
+  let root
+  for await (const entry of importer(files, store, { shardSplitThresholdBytes: 1, wrapWithDirectory: false })) if (entry.path === 'dir') root = entry.cid
+  await writeCar([root], blocks, args[1])
+  const shards = blocks.filter(b => b.cid.code === dagPb.code && UnixFS.unmarshal(dagPb.decode(b.bytes).Data).type === 'hamt-sharded-directory').map(b => b.cid.toString())
+  console.log(JSON.stringify({ roots: [root.toString()], blocks: blocks.map(b => b.cid.toString()), shards }))
 } else {
   console.error(`unknown op ${op}`)
   process.exit(2)

@@ -1,6 +1,7 @@
 using Cairn.ApiModels;
 using Cairn.Content;
 using Cairn.Content.Car;
+using Cairn.Content.DagPb;
 using Cairn.Content.UnixFs;
 using Cairn.Multiformats;
 using Cairn.Storage;
@@ -88,7 +89,7 @@ internal static class ContentEndpoints
         {
             null or "" or "all" => DagScope.All,
             "block" => DagScope.Block,
-            "entity" => throw new CairnException(ErrorCode.Unsupported, "dag-scope=entity is not supported.") { Hint = "Use dag-scope=all (the default) or dag-scope=block." },
+            "entity" => DagScope.Entity,
             _ => throw new CairnException(ErrorCode.InvalidArgument, $"dag-scope '{dagScope}' is not one of all, block, entity."),
         };
         var blocks = ApiServices.Blocks(context);
@@ -140,10 +141,12 @@ internal static class ContentEndpoints
             }
         }
 
-        var stack = new Stack<Cid>();
-        stack.Push(trail[^1]);
-        while (stack.TryPop(out var cid))
+        // Depth-first pre-order from the target. Each entry says which of its links belong to the scope.
+        var stack = new Stack<(Cid Cid, DagScope Follow)>();
+        stack.Push((trail[^1], scope));
+        while (stack.TryPop(out var next))
         {
+            var (cid, follow) = next;
             if (!written.Add(cid))
             {
                 continue;
@@ -151,15 +154,19 @@ internal static class ContentEndpoints
 
             var block = await blocks.GetAsync(cid, cancellationToken) ?? throw NotHere(cid);
             await writer.WriteBlockAsync(cid, block, cancellationToken);
-            if (scope == DagScope.Block)
+            if (follow == DagScope.Block)
             {
-                break;
+                continue;
             }
 
             var links = BlockLinks.Get(cid, block);
+            var (childScope, keep) = follow == DagScope.Entity ? EntityLinks(cid, block) : (DagScope.All, (Func<int, bool>?)null);
             for (var i = links.Count - 1; i >= 0; i--)
             {
-                stack.Push(links[i]);
+                if (keep is null || keep(i))
+                {
+                    stack.Push((links[i], childScope));
+                }
             }
         }
 
@@ -179,10 +186,39 @@ internal static class ContentEndpoints
         return trail;
     }
 
+    /// <summary>
+    /// Which links of the entity's first block are part of the entity (trustless gateway spec,
+    /// <c>dag-scope=entity</c>): every block of a UnixFS file; of a HAMT-sharded directory its shard
+    /// nodes but not the entries; of a plain directory or any other codec, none — only the block.
+    /// </summary>
+    private static (DagScope ChildScope, Func<int, bool>? Keep) EntityLinks(Cid cid, byte[] block)
+    {
+        if (cid.Codec != Multicodec.DagPb)
+        {
+            return (DagScope.Block, _ => false);
+        }
+
+        var node = DagPbCodec.Decode(block);
+        var data = node.Data is { } bytes ? UnixFsData.Decode(bytes.Span) : null;
+        switch (data?.Type)
+        {
+            case UnixFsType.File or UnixFsType.Raw:
+                return (DagScope.All, null);
+            case UnixFsType.HamtShard:
+                // A shard's links to further shards are named by the bucket alone (hex, as wide as fanout - 1);
+                // links to entries carry the entry's name after it.
+                var width = ((data.Fanout ?? 256) - 1).ToString("X", System.Globalization.CultureInfo.InvariantCulture).Length;
+                return (DagScope.Entity, i => node.Links[i].Name?.Length == width);
+            default:
+                return (DagScope.Block, _ => false);
+        }
+    }
+
     private enum DagScope
     {
         All,
         Block,
+        Entity,
     }
 
     private static async Task<IResult> ServeContentAsync(HttpContext context, string cid, string? path)
