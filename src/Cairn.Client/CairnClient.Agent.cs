@@ -38,6 +38,18 @@ public sealed partial class CairnClient
     public Task<DealView> GetDealAsync(string dealId, CancellationToken cancellationToken = default) =>
         GetJsonAsync($"api/v1/ledger/deals/{Escape(dealId)}", ApiJsonContext.Default.DealView, cancellationToken);
 
+    /// <summary>
+    /// Submits a signed transaction (its DAG-CBOR bytes, e.g. <c>TransactionCodec.Encode</c>) to the
+    /// node's ledger; returns once the block holding it is durable. A broken rule is a Conflict, bad
+    /// bytes or a bad signature InvalidInput, each with the ledger's reason.
+    /// </summary>
+    public Task<TxReceiptView> SubmitTransactionAsync(ReadOnlyMemory<byte> signedTransaction, CancellationToken cancellationToken = default)
+    {
+        var content = new ByteArrayContent(signedTransaction.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.ipld.dag-cbor");
+        return SendJsonAsync(new HttpRequestMessage(HttpMethod.Post, "api/v1/ledger/transactions") { Content = content }, ApiJsonContext.Default.TxReceiptView, cancellationToken);
+    }
+
     /// <summary>The providers' offers.</summary>
     public Task<ListResponse<Offer>> ListOffersAsync(CancellationToken cancellationToken = default) =>
         GetJsonAsync("api/v1/ledger/offers", ApiJsonContext.Default.ListResponseOffer, cancellationToken);

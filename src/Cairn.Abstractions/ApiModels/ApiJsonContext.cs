@@ -33,6 +33,7 @@ namespace Cairn.ApiModels;
 [JsonSerializable(typeof(BalanceView))]
 [JsonSerializable(typeof(DealView))]
 [JsonSerializable(typeof(TransactionView))]
+[JsonSerializable(typeof(TxReceiptView))]
 [JsonSerializable(typeof(ProblemView))]
 [JsonSerializable(typeof(ListResponse<ContentEntryView>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext

@@ -27,6 +27,12 @@ public interface ILedger
     /// </summary>
     ValueTask<TxReceipt> SubmitAsync(SignedTransaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="SubmitAsync"/> for a transaction in its signed DAG-CBOR wire form, as a client on
+    /// another machine sends it; bytes that do not decode fail with <see cref="ErrorCode.InvalidInput"/>.
+    /// </summary>
+    ValueTask<TxReceipt> SubmitEncodedAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
     /// <summary>The last durable block.</summary>
     ValueTask<LedgerHead> GetHeadAsync(CancellationToken cancellationToken);
 

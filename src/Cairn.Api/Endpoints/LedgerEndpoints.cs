@@ -7,7 +7,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Cairn.Api.Endpoints;
 
-/// <summary><c>/api/v1/ledger/...</c>: read-only views of <see cref="ILedger"/> (503 when the node has none).</summary>
+/// <summary>
+/// <c>/api/v1/ledger/...</c>: views of <see cref="ILedger"/> (503 when the node has none), and the
+/// door for transactions signed elsewhere (a provider's offer, a client's transfer or approval).
+/// </summary>
 internal static class LedgerEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
@@ -18,8 +21,16 @@ internal static class LedgerEndpoints
         ledger.MapGet("/history/{did}", HistoryAsync).Produces<ListResponse<LedgerEventView>>().WithSummary("The transactions touching an account");
         ledger.MapGet("/deals/{id}", DealAsync).Produces<DealView>().ProducesCairnProblem(StatusCodes.Status404NotFound).WithSummary("A deal");
         ledger.MapGet("/offers", (Delegate)OffersAsync).Produces<ListResponse<Offer>>().WithSummary("The providers' offers");
+        ledger.MapPost("/transactions", (Delegate)SubmitAsync)
+            .Accepts<byte[]>(DagCborType)
+            .Produces<TxReceiptView>()
+            .ProducesCairnProblem(StatusCodes.Status400BadRequest)
+            .ProducesCairnProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Submit a signed transaction (its DAG-CBOR bytes); answers once its block is durable");
         ledger.MapGet("/tx/{cid}", TransactionAsync).Produces<TransactionView>().ProducesCairnProblem(StatusCodes.Status404NotFound).WithSummary("A transaction's signed DAG-CBOR bytes");
     }
+
+    private const string DagCborType = "application/vnd.ipld.dag-cbor";
 
     private static ILedger Ledger(HttpContext context) => ApiServices.Require<ILedger>(context, "ledger");
 
@@ -77,6 +88,37 @@ internal static class LedgerEndpoints
         var bytes = await Ledger(context).GetTransactionBytesAsync(id, context.RequestAborted)
             ?? throw new CairnException(ErrorCode.NotFound, $"Transaction {id} is not on the ledger.");
         return Results.Json(new TransactionView { Cid = id.ToString(), Data = bytes }, ApiJsonContext.Default.TransactionView);
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext context)
+    {
+        var ledger = Ledger(context);
+        if (context.Request.ContentType is { } type && !type.StartsWith(DagCborType, StringComparison.OrdinalIgnoreCase) && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CairnException(ErrorCode.InvalidInput, $"The request body is {type}, not a DAG-CBOR transaction.") { Hint = $"Send the signed transaction's bytes with Content-Type: {DagCborType}." };
+        }
+
+        // A transaction is small (the ledger refuses more than 64 KiB): read at most one byte past that.
+        const int Limit = 64 * 1024;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > Limit)
+            {
+                throw new CairnException(ErrorCode.InvalidInput, $"The transaction is larger than {Limit} bytes.");
+            }
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new CairnException(ErrorCode.InvalidInput, "The request body is empty: a signed DAG-CBOR transaction was expected.") { Hint = "`cairn ledger transfer` builds, signs and sends one." };
+        }
+
+        var receipt = await ledger.SubmitEncodedAsync(buffer.ToArray(), context.RequestAborted);
+        return Results.Json(new TxReceiptView { Tx = receipt.TxId.ToString(), Height = receipt.Height, Block = receipt.Block.ToString() }, ApiJsonContext.Default.TxReceiptView);
     }
 
     private static string CheckDid(string did) =>

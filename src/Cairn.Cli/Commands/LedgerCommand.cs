@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Cairn.ApiModels;
 using Cairn.Cli.Output;
 using Cairn.Ledger;
+using Cairn.Ledger.Chain;
 using Cairn.Ledger.Identity;
 using Cairn.Ledger.State;
 using Cairn.Market;
@@ -36,6 +37,7 @@ internal static class LedgerCommand
         command.Subcommands.Add(ShowCommand());
         command.Subcommands.Add(OffersCommand());
         command.Subcommands.Add(DealCommand());
+        command.Subcommands.Add(TransferCommand());
         command.Subcommands.Add(InitCommand());
         return command;
     }
@@ -208,6 +210,53 @@ internal static class LedgerCommand
                 Console.WriteLine($"collateral    {d.Collateral}");
                 Console.WriteLine($"paid          {d.Paid} + protocol fee {d.ProtocolFee}");
                 Console.WriteLine($"deadline      {DateTimeOffset.FromUnixTimeMilliseconds(d.Deadline).ToString("u", CultureInfo.InvariantCulture)}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command TransferCommand()
+    {
+        var to = new Argument<string>("to") { Description = "The receiving account (did:key)." };
+        var amount = new Argument<long>("amount") { Description = "How much, in the smallest unit." };
+        var api = NodeApi.CreateOption();
+        var output = Rendering.CreateOption();
+        var command = new Command(
+            "transfer",
+            "Move funds from your account (the key named by --name) to another: signed here with your key, committed by the node at --api.");
+        command.Arguments.Add(to);
+        command.Arguments.Add(amount);
+        command.Options.Add(AccountCommand.NameOption);
+        command.Options.Add(AccountCommand.PassphraseEnvOption);
+        command.Options.Add(api);
+        command.Options.Add(output);
+        command.SetAction(async (parse, ct) =>
+        {
+            var receiver = DidKey.Parse(parse.GetValue(to)!).Text;
+            var value = parse.GetValue(amount);
+            if (value <= 0)
+            {
+                throw new CairnException(ErrorCode.InvalidArgument, $"The amount must be positive, not {value}.");
+            }
+
+            var keys = new KeyStore(AccountCommand.ResolveHome(parse));
+            using var key = keys.Load(keys.ResolveName(parse.GetValue(AccountCommand.NameOption)), AccountCommand.Passphrase(parse));
+            using var client = NodeApi.Connect(parse, api);
+
+            // The key never leaves this machine: the node gets the signed bytes. Its chain id and
+            // this account's next nonce come from the node, so the transaction fits its ledger.
+            var head = await client.GetLedgerHeadAsync(ct);
+            var chain = Cid.Parse(head.Chain ?? throw new CairnException(ErrorCode.ServiceUnavailable, "The node did not say which chain its ledger is."));
+            var nonce = (await client.GetBalanceAsync(key.Did.Text, ct)).NextNonce;
+            var signed = TransactionCodec.Sign(MarketTransactions.Transfer(key.Did.Text, nonce, receiver, value), chain, key);
+            var receipt = await client.SubmitTransactionAsync(TransactionCodec.Encode(signed), ct);
+            if (!Rendering.TryWriteStructured(Console.Out, parse.GetValue(output), ToNode(receipt, ApiJsonContext.Default.TxReceiptView)))
+            {
+                Console.WriteLine($"transferred {value.ToString(CultureInfo.InvariantCulture)} from {key.Did.Text} to {receiver}");
+                Console.WriteLine($"tx      {receipt.Tx}");
+                Console.WriteLine($"block   {receipt.Block} (height {receipt.Height.ToString(CultureInfo.InvariantCulture)})");
             }
 
             return ExitCodes.Ok;
