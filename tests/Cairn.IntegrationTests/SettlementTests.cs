@@ -88,6 +88,26 @@ public class SettlementTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task AJobSeenFinished_HasItsDealsAlreadyClosed()
+    {
+        // Whoever waits for a job (job run --wait, the demo) reads the balances next: by the time a
+        // job shows Completed or Failed, every deal of its executions must be closed on the ledger.
+        var ct = TestContext.Current;
+        await using var node = await TestNode.StartAsync(ct, o => o with { Scheduler = TestNode.FastScheduler with { MaxAttempts = 1 } });
+        var specs = Enumerable.Range(0, 6).Select(i => i % 3 == 2 ? Modules.TasksSpec(["exit", "4"]) : Modules.TasksSpec(["sleepy", "1"], jobExtra: "Payment: {Budget: 50000}\n"));
+        var jobs = await Task.WhenAll(specs.Select(spec => node.RunAsync(spec, ct)));
+
+        foreach (var job in jobs)
+        {
+            var execution = Assert.Single(job.Executions);
+            var expected = job.Job.State == JobState.Completed ? DealStatus.Settled : DealStatus.Failed;
+            Assert.True(execution.DealStatus == expected, $"job {job.Job.ID} is {job.Job.State} but its deal is {execution.DealStatus?.ToString() ?? "not closed"}");
+        }
+
+        Assert.Equal(4, jobs.Count(j => j.Job.State == JobState.Completed));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task FailingJob_IsRetried_WithANewDealPerAttempt()
     {
         var ct = TestContext.Current;

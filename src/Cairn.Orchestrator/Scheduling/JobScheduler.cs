@@ -18,7 +18,7 @@ namespace Cairn.Orchestrator.Scheduling;
 /// </summary>
 /// <remarks>
 /// With a market, every accepted bid gets a ledger deal (its id is the execution id) and every pass
-/// ends by closing the deals of the job's terminal executions from what is stored: settled with the
+/// begins and ends by closing the deals of the job's terminal executions from what is stored: settled with the
 /// node's usage report when the execution completed with one, failed (full refund) otherwise. A
 /// crash anywhere in between is healed by the next pass (docs/market.md).
 /// </remarks>
@@ -51,10 +51,18 @@ public sealed partial class JobScheduler
         _time = time ?? throw new ArgumentNullException(nameof(time));
     }
 
-    /// <summary>Runs one reconciliation pass over the evaluation's job, then closes the deals of its finished executions.</summary>
+    /// <summary>
+    /// Closes the deals of the job's finished executions, runs one reconciliation pass over the job,
+    /// then closes the deals of executions that pass ended (stopped, timed out).
+    /// </summary>
+    /// <remarks>
+    /// Settling first means a job is never seen Completed or Failed while the deal of an execution
+    /// that ended before the pass is still open: whoever waits for the job then reads final balances.
+    /// </remarks>
     public async Task ProcessAsync(EvaluationRecord evaluation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
+        await ReconcileDealsAsync(evaluation.JobId, cancellationToken);
         await ProcessCoreAsync(evaluation, cancellationToken);
         await ReconcileDealsAsync(evaluation.JobId, cancellationToken);
     }
