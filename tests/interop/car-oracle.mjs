@@ -35,6 +35,18 @@ async function writeCar (roots, blocks, file) {
   fs.writeFileSync(file, Buffer.concat(chunks))
 }
 
+// A blockstore that records what the importer puts, with the CIDs as it made them (getAll would report raw CIDs).
+const recordingStore = () => {
+  const blocks = []
+  const store = new MemoryBlockstore()
+  const put = store.put.bind(store)
+  store.put = async (cid, bytes, options) => {
+    if (!blocks.some(b => b.cid.equals(cid))) blocks.push({ cid, bytes })
+    return put(cid, bytes, options)
+  }
+  return { blocks, store }
+}
+
 const [op, ...args] = process.argv.slice(2)
 if (op === 'read') {
   const reader = await CarReader.fromBytes(fs.readFileSync(args[0]))
@@ -66,14 +78,7 @@ if (op === 'read') {
   }
   console.log(JSON.stringify({ order }))
 } else if (op === 'unixfs') {
-  // Records what the importer puts, with the CIDs as it made them (getAll would report raw CIDs).
-  const blocks = []
-  const store = new MemoryBlockstore()
-  const put = store.put.bind(store)
-  store.put = async (cid, bytes, options) => {
-    if (!blocks.some(b => b.cid.equals(cid))) blocks.push({ cid, bytes })
-    return put(cid, bytes, options)
-  }
+  const { blocks, store } = recordingStore()
   const v0 = args[2] === 'v0'
   const options = v0 ? { cidVersion: 0, rawLeaves: false, leafType: 'file' } : {}
   let root
@@ -95,13 +100,7 @@ if (op === 'read') {
   await writeCar([top.cid, second.cid], written, args[0])
   console.log(JSON.stringify({ roots: [top.cid.toString(), second.cid.toString()], blocks: ordered.map(b => b.cid.toString()) }))
 } else if (op === 'hamt') {
-  const blocks = []
-  const store = new MemoryBlockstore()
-  const put = store.put.bind(store)
-  store.put = async (cid, bytes, options) => {
-    if (!blocks.some(b => b.cid.equals(cid))) blocks.push({ cid, bytes })
-    return put(cid, bytes, options)
-  }
+  const { blocks, store } = recordingStore()
   const files = Array.from({ length: Number(args[0]) }, (_, i) => ({ path: `dir/file-${i}.txt`, content: new TextEncoder().encode(`file number ${i}\n`) }))
   let root
   for await (const entry of importer(files, store, { shardSplitThresholdBytes: 1, wrapWithDirectory: false })) if (entry.path === 'dir') root = entry.cid
