@@ -164,17 +164,13 @@ public sealed partial class ComputeNode
 
         try
         {
-            // Inputs and artifacts were made read-only; give write back so the tree can be removed without root.
+            // Inputs and artifacts were made read-only; give their directories write back so the tree
+            // can be removed without root (removing a file needs its directory writable, not the file).
             foreach (var root in new[] { Path.Combine(run.WorkDirectory, "inputs"), Path.Combine(run.WorkDirectory, "artifacts") }.Where(Directory.Exists))
             {
                 foreach (var dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Prepend(root))
                 {
                     MakeWritable(dir, directory: true);
-                }
-
-                foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
-                {
-                    MakeWritable(file, directory: false);
                 }
             }
 
