@@ -182,6 +182,11 @@ public sealed class ReliableChannel : IDisposable
             {
                 return;
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Abort() on this socket (a failed write, a lost peer): the connection is over.
+                return;
+            }
 
             if (message is null)
             {
