@@ -35,6 +35,8 @@ namespace Cairn.ApiModels;
 [JsonSerializable(typeof(TransactionView))]
 [JsonSerializable(typeof(ProblemView))]
 [JsonSerializable(typeof(ListResponse<ContentEntryView>))]
+[JsonSerializable(typeof(ListResponse<ComputeAdmissionView>))]
+[JsonSerializable(typeof(ComputeAdmissionView))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }
