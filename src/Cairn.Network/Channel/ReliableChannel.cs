@@ -16,6 +16,7 @@ public sealed class ReliableChannel : IDisposable
     private readonly Func<WireMessage, CancellationToken, Task> _deliver;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
+    private readonly SemaphoreSlim _deliverGate = new(1, 1);
     private WebSocket? _socket;
     private long _lastReceived;
     private long _lastHeard;
@@ -159,6 +160,7 @@ public sealed class ReliableChannel : IDisposable
     {
         Abort();
         _sendGate.Dispose();
+        _deliverGate.Dispose();
     }
 
     private async Task ReceiveLoopAsync(WebSocket socket, CancellationToken cancellationToken)
@@ -210,12 +212,22 @@ public sealed class ReliableChannel : IDisposable
                 continue;
             }
 
-            if (message.Seq > LastReceived)
+            // One delivery at a time even across connections: a replacing connection's replay must not hand
+            // over a message the old connection's loop is still delivering.
+            await _deliverGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                // Marked delivered only after the handler returns: a connection that drops meanwhile gets the
-                // message again on replay, and the handlers are idempotent by execution id.
-                await _deliver(message, cancellationToken).ConfigureAwait(false);
-                Interlocked.Exchange(ref _lastReceived, message.Seq);
+                if (message.Seq > LastReceived)
+                {
+                    // Marked delivered only after the handler returns: a connection that drops meanwhile gets the
+                    // message again on replay, and the handlers are idempotent by execution id.
+                    await _deliver(message, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Exchange(ref _lastReceived, message.Seq);
+                }
+            }
+            finally
+            {
+                _deliverGate.Release();
             }
 
             await SendControlAsync(MessageTypes.Ack, cancellationToken).ConfigureAwait(false);
