@@ -8,7 +8,8 @@ namespace Cairn.Cli.Commands;
 
 /// <summary>
 /// <c>cairn devstack --computes N</c>: one orchestrator (<c>cairn serve --no-compute --no-market</c>) and N compute
-/// processes (<c>cairn serve --join</c>) on loopback, each with its own home under a temp root; Ctrl-C stops them all.
+/// processes (<c>cairn serve --join</c>) on loopback, each with its own home under a temp root; Ctrl-C stops them all;
+/// the children also stop by themselves if devstack dies (they watch its process id).
 /// </summary>
 internal static class DevstackCommand
 {
@@ -201,6 +202,7 @@ internal static class DevstackCommand
             }
 
             psi.Environment["NO_COLOR"] = "1";
+            psi.Environment[ServeCommand.ParentPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
             return psi;
         }
     }

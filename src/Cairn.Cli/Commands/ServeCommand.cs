@@ -71,6 +71,7 @@ internal static class ServeCommand
                 context.Cancel = true;
                 stop.Cancel();
             });
+            _ = WatchParentAsync(stop);
             if (options.Join is not null)
             {
                 return await RunComputeOnlyAsync(options, stop.Token);
@@ -121,6 +122,46 @@ internal static class ServeCommand
         await node.StopAsync();
         Console.Error.WriteLine("Stopped.");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The environment variable `cairn devstack` sets on its children: they stop when it is gone (no orphans after a kill -9).</summary>
+    internal const string ParentPidVariable = "CAIRN_PARENT_PID";
+
+    private static async Task WatchParentAsync(CancellationTokenSource stop)
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable(ParentPidVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+        {
+            return;
+        }
+
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stop.Token);
+                if (!IsAlive(pid))
+                {
+                    Console.Error.WriteLine($"The parent process {pid} is gone; stopping.");
+                    await stop.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static Uri? ParseJoin(string? text)
