@@ -19,7 +19,20 @@ public static class CairnApiEndpointRouteBuilderExtensions
         AgentEndpoints.Map(endpoints);
         LedgerEndpoints.Map(endpoints);
         ContentEndpoints.Map(endpoints);
+        ComputeEndpoints.Map(endpoints);
         endpoints.MapOpenApi(ApiRoutes.OpenApiDocument);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Maps only what a compute-only node (<c>cairn serve --join</c>) serves: <c>/api/v1/content/...</c>, the
+    /// trustless gateway <c>/ipfs/...</c> (so peers fetch its blocks) and <c>/api/v1/agent/alive|version</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCairnContentApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ContentEndpoints.Map(endpoints);
+        AgentEndpoints.Map(endpoints);
         return endpoints;
     }
 }

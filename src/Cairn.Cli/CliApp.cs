@@ -50,6 +50,7 @@ internal static class CliApp
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(JobCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
+        root.Subcommands.Add(DevstackCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }

@@ -11,6 +11,8 @@ using Cairn.Ledger.Chain;
 using Cairn.Ledger.Identity;
 using Cairn.Ledger.Market;
 using Cairn.Market;
+using Cairn.Network;
+using Cairn.Network.Admission;
 using Cairn.Orchestrator;
 using Cairn.Orchestrator.Ranking;
 using Cairn.Orchestrator.Scheduling;
@@ -43,6 +45,7 @@ public sealed class CairnNode : IAsyncDisposable
     private readonly ComputeNode _compute;
     private readonly WorkerPool _workers;
     private readonly WebApplication _api;
+    private readonly ComputeHub _hub;
     private int _stopped;
 
     private CairnNode(NodeStartup s)
@@ -55,6 +58,7 @@ public sealed class CairnNode : IAsyncDisposable
         _compute = s.Compute!;
         _workers = s.Workers!;
         _api = s.Api!;
+        _hub = s.Hub!;
         Home = s.Home!;
         Orchestrator = s.Orchestrator!;
         NodeDid = s.NodeDid!;
@@ -87,6 +91,9 @@ public sealed class CairnNode : IAsyncDisposable
 
     /// <summary>The ledger.</summary>
     public ILedger Ledger => _ledger;
+
+    /// <summary>The remote compute nodes' hub (<c>/api/v1/compute/connect</c>).</summary>
+    public ComputeHub Hub => _hub;
 
     /// <summary>The job store.</summary>
     public IJobStore Jobs => _jobs;
@@ -124,6 +131,7 @@ public sealed class CairnNode : IAsyncDisposable
             return;
         }
 
+        await _hub.DisposeAsync();
         await _api.StopAsync(cancellationToken);
         await _api.DisposeAsync();
         await _workers.DisposeAsync();
@@ -141,6 +149,14 @@ public sealed class CairnNode : IAsyncDisposable
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+
+    /// <summary>
+    /// Starts a compute-only node that joins the orchestrator at <see cref="NodeOptions.Join"/>: content store,
+    /// compute node and its trustless gateway on <see cref="NodeOptions.ApiAddress"/>, and the dialer. No
+    /// orchestrator, ledger or market here (deals stay on the orchestrator; executions run under the terms it sends).
+    /// </summary>
+    public static Task<ComputeOnlyNode> StartComputeOnlyAsync(NodeOptions options, CancellationToken cancellationToken) =>
+        ComputeOnlyNode.StartAsync(options, cancellationToken);
 
     /// <summary>The machine's resources as the compute node offers them: every processor, the memory the GC sees, a disk allowance.</summary>
     public static Resources MachineCapacity()
@@ -241,7 +257,14 @@ public sealed class CairnNode : IAsyncDisposable
         s.Workers = new WorkerPool(workers, s.Orchestrator, schedulerOptions.PollInterval);
         s.Compute.Attach(s.Workers);
         await s.Compute.StartAsync(cancellationToken);
-        directory.Add(s.Compute);
+        if (options.EmbeddedCompute)
+        {
+            directory.Add(s.Compute);
+        }
+
+        // Remote compute nodes (`cairn serve --join`) dial in; the hub adds them to the same directory.
+        var admission = new NodeAdmission(options.Admission, options.AllowedNodes, home.AdmissionPath, time);
+        s.Hub = new ComputeHub(options.Network, admission, s.Workers, new DirectorySink(directory, s.Orchestrator, s.Workers), time, s.LoggerFactory.CreateLogger<ComputeHub>());
 
         // Whatever a previous run left on this node died with it: fail those executions and look at
         // every unfinished job and unsettled deal again, before the workers start.
@@ -251,6 +274,7 @@ public sealed class CairnNode : IAsyncDisposable
         s.Api = BuildApi(s, options, directory);
         await s.Api.StartAsync(cancellationToken);
         s.ApiUrl = BoundUrl(s.Api);
+        s.Hub.Start();
     }
 
     private static WebApplication BuildApi(NodeStartup s, NodeOptions options, INodeDirectory directory)
@@ -280,6 +304,7 @@ public sealed class CairnNode : IAsyncDisposable
         services.AddSingleton(s.Content!);
         services.AddSingleton<IBlockStore>(s.Content!.Blocks);
         services.AddSingleton<IExecutionLogs>(s.Compute!);
+        services.AddSingleton(s.Hub!);
         services.AddCairnApi();
         var app = builder.Build();
 
@@ -312,7 +337,7 @@ public sealed class CairnNode : IAsyncDisposable
         _ = receipt;
     }
 
-    private static string ListenUrl(string address)
+    internal static string ListenUrl(string address)
     {
         var text = address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.AbsolutePath != "/")
@@ -326,7 +351,7 @@ public sealed class CairnNode : IAsyncDisposable
         return $"http://{uri.Authority}";
     }
 
-    private static Uri BoundUrl(WebApplication app)
+    internal static Uri BoundUrl(WebApplication app)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault() ?? throw new CairnException(ErrorCode.Internal, "The API did not report the address it listens on.");
@@ -363,6 +388,8 @@ public sealed class CairnNode : IAsyncDisposable
 
         public WorkerPool? Workers { get; set; }
 
+        public ComputeHub? Hub { get; set; }
+
         public WebApplication? Api { get; set; }
 
         public Uri? ApiUrl { get; set; }
@@ -377,6 +404,11 @@ public sealed class CairnNode : IAsyncDisposable
 
         public async ValueTask DisposeAsync()
         {
+            if (Hub is not null)
+            {
+                await Hub.DisposeAsync();
+            }
+
             if (Api is not null)
             {
                 await Api.DisposeAsync();

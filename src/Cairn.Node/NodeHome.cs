@@ -49,6 +49,12 @@ public sealed class NodeHome
     /// <summary>Where compute work directories go.</summary>
     public string ComputeDirectory => Path.Combine(Root, "compute");
 
+    /// <summary>A compute-only node's outbox: reports kept until the orchestrator acknowledges them.</summary>
+    public string OutboxPath => Path.Combine(Root, "network", "outbox.db");
+
+    /// <summary>An orchestrator's admission decisions about remote compute nodes.</summary>
+    public string AdmissionPath => Path.Combine(Root, "network", "admission.json");
+
     /// <summary>The lock file a running node holds.</summary>
     public string LockPath => Path.Combine(Root, "node.lock");
 

@@ -60,6 +60,24 @@ public sealed record NodeOptions
     /// <summary>The clock; tests may pass their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// The orchestrator to join (<c>cairn serve --join URL</c>): set, the node starts compute-only through
+    /// <see cref="CairnNode.StartComputeOnlyAsync"/> (content store, compute node, gateway; no orchestrator, ledger or market).
+    /// </summary>
+    public Uri? Join { get; init; }
+
+    /// <summary>Whether the embedded compute node takes work (off: an orchestrator for remote nodes only).</summary>
+    public bool EmbeddedCompute { get; init; } = true;
+
+    /// <summary>Which remote compute nodes the orchestrator admits.</summary>
+    public Cairn.Network.Admission.AdmissionPolicy Admission { get; init; } = Cairn.Network.Admission.AdmissionPolicy.Open;
+
+    /// <summary>DIDs always admitted (with the allow-list policy, the only ones besides approvals).</summary>
+    public IReadOnlyList<string> AllowedNodes { get; init; } = [];
+
+    /// <summary>Heartbeats and the lost-node timeout of remote compute connections (both sides).</summary>
+    public Cairn.Network.ComputeHubOptions Network { get; init; } = new();
+
     /// <summary>Log to the console at this level and above; null: no logging.</summary>
     public Microsoft.Extensions.Logging.LogLevel? ConsoleLogLevel { get; init; }
 }

@@ -56,10 +56,11 @@ internal static class CairnProcess
         }
     }
 
-    /// <summary>A running <c>cairn serve</c> on 127.0.0.1:0 over <paramref name="home"/>; returns once its API is up.</summary>
-    public static async Task<Server> ServeAsync(string home, CancellationToken cancellationToken)
+    /// <summary>A running <c>cairn serve</c> on 127.0.0.1:0 over <paramref name="home"/> (or <paramref name="args"/>); returns once its API is up.</summary>
+    public static async Task<Server> ServeAsync(string home, CancellationToken cancellationToken, IReadOnlyList<string>? args = null)
     {
-        var process = Process.Start(StartInfo(["serve", "--home", home, "--api", "127.0.0.1:0"], home)) ?? throw new InvalidOperationException("Cannot start dotnet.");
+        var process = Process.Start(StartInfo(args ?? ["serve", "--home", home, "--api", "127.0.0.1:0"], home)) ?? throw new InvalidOperationException("Cannot start dotnet.");
+        string? node = null;
         var stderr = new StringBuilder();
         process.ErrorDataReceived += (_, e) =>
         {
@@ -83,11 +84,16 @@ internal static class CairnProcess
                 }
 
                 var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (words is ["node", var did])
+                {
+                    node = did;
+                }
+
                 if (words is ["api", var url])
                 {
                     // Keep draining stdout so the server never blocks on a full pipe.
                     _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                    return new Server(process, new Uri(url), stderr);
+                    return new Server(process, new Uri(url), stderr) { Node = node };
                 }
             }
         }
@@ -105,6 +111,9 @@ internal static class CairnProcess
         public Process Process { get; } = process;
 
         public Uri Api { get; } = api;
+
+        /// <summary>The node's did:key as its banner printed it.</summary>
+        public string? Node { get; init; }
 
         public string Stderr
         {

@@ -36,6 +36,8 @@ namespace Cairn.ApiModels;
 [JsonSerializable(typeof(TxReceiptView))]
 [JsonSerializable(typeof(ProblemView))]
 [JsonSerializable(typeof(ListResponse<ContentEntryView>))]
+[JsonSerializable(typeof(ListResponse<ComputeAdmissionView>))]
+[JsonSerializable(typeof(ComputeAdmissionView))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

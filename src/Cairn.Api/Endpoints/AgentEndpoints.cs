@@ -44,7 +44,15 @@ internal static class AgentEndpoints
         var infos = new List<NodeInfo>();
         foreach (var node in directory.Nodes.ToList())
         {
-            infos.Add(await node.GetInfoAsync(context.RequestAborted));
+            try
+            {
+                infos.Add(await node.GetInfoAsync(context.RequestAborted));
+            }
+            catch (CairnException) when (node is Network.RemoteComputeNode remote)
+            {
+                // A remote node between reconnects: show what it last said rather than failing the list.
+                infos.Add(remote.LastInfo);
+            }
         }
 
         return Results.Json(new ListResponse<NodeInfo> { Items = infos }, ApiJsonContext.Default.ListResponseNodeInfo);

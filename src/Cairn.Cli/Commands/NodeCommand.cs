@@ -39,9 +39,53 @@ internal static class NodeCommand
                 }
             }
 
+            await WriteRemoteAsync(client, ct);
             return ExitCodes.Ok;
         });
         command.Subcommands.Add(list);
+        command.Subcommands.Add(CreateDecision("approve", "Admit a pending remote compute node (it joins on its next dial).", approve: true));
+        command.Subcommands.Add(CreateDecision("reject", "Refuse a remote compute node (its next dial is refused).", approve: false));
+        return command;
+    }
+
+    private static async Task WriteRemoteAsync(Client.CairnClient client, CancellationToken ct)
+    {
+        ListResponse<ComputeAdmissionView> remote;
+        try
+        {
+            remote = await client.ListComputeNodesAsync(ct);
+        }
+        catch (CairnException e) when (e.Code is ErrorCode.ServiceUnavailable or ErrorCode.NotFound)
+        {
+            return;
+        }
+
+        foreach (var n in remote.Items.Where(n => n.Status == "pending"))
+        {
+            Console.WriteLine($"{n.Did}");
+            Console.WriteLine($"  status     pending since {n.FirstSeen:u} (cairn node approve {n.Did})");
+            Console.WriteLine($"  gateway    {n.GatewayUrl ?? "-"}");
+        }
+
+        foreach (var n in remote.Items.Where(n => n.Status != "pending"))
+        {
+            Console.WriteLine($"remote {n.Did}: {n.Status}, {(n.Connected ? "connected" : "disconnected")}, gateway {n.GatewayUrl ?? "-"}");
+        }
+    }
+
+    private static Command CreateDecision(string name, string description, bool approve)
+    {
+        var api = NodeApi.CreateOption();
+        var did = new Argument<string>("did") { Description = "The node's did:key (as `cairn node list` shows it)." };
+        var command = new Command(name, description) { api, did };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = NodeApi.Connect(parse, api);
+            var id = parse.GetValue(did)!;
+            var view = approve ? await client.ApproveNodeAsync(id, ct) : await client.RejectNodeAsync(id, ct);
+            Console.WriteLine($"{view.Did} {view.Status}");
+            return ExitCodes.Ok;
+        });
         return command;
     }
 }

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Cairn.Jobs;
+using Cairn.Jobs.Compute;
+using Cairn.Multiformats;
+using Cairn.Network.Channel;
+using Cairn.Network.Protocol;
+
+namespace Cairn.Network;
+
+/// <summary>
+/// A compute node on another machine, as the orchestrator's scheduler sees it: each call travels over
+/// the node's connection. Questions (info, local bytes, bid) are answered within
+/// <see cref="ComputeHubOptions.RequestTimeout"/> and fail at once while the node is disconnected, so the
+/// scheduler passes it over; orders (bid accepted, cancel) are kept and delivered when it reconnects.
+/// </summary>
+public sealed class RemoteComputeNode : IComputeNode
+{
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<ResponseBody>> _pending = new();
+    private readonly TimeSpan _requestTimeout;
+    private long _nextRequest;
+    private NodeInfo _info;
+
+    internal RemoteComputeNode(NodeInfo info, string did, string? gatewayUrl, TimeSpan requestTimeout)
+    {
+        _info = info;
+        Id = info.Id;
+        Did = did;
+        GatewayUrl = gatewayUrl;
+        _requestTimeout = requestTimeout;
+    }
+
+    /// <inheritdoc />
+    public NodeId Id { get; }
+
+    /// <summary>The node's did:key (proven by its signed hello).</summary>
+    public string Did { get; }
+
+    /// <summary>Where the node says its trustless gateway listens (null when it did not say).</summary>
+    public string? GatewayUrl { get; }
+
+    /// <summary>The node info last heard (hello or a <see cref="GetInfoAsync"/> answer).</summary>
+    public NodeInfo LastInfo => Volatile.Read(ref _info);
+
+    /// <summary>True while the node's connection is open.</summary>
+    public bool IsConnected => Channel?.IsConnected == true;
+
+    internal ReliableChannel? Channel { get; set; }
+
+    /// <inheritdoc />
+    public async Task<NodeInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+    {
+        var info = await CallAsync(MessageTypes.GetInfo, null, NetworkJsonContext.Default.NodeInfo, cancellationToken).ConfigureAwait(false);
+        if (info.Id != Id)
+        {
+            throw new CairnException(ErrorCode.IntegrityViolation, $"Node {Id} answered with the info of {info.Id}.");
+        }
+
+        Volatile.Write(ref _info, info);
+        return info;
+    }
+
+    /// <inheritdoc />
+    public Task<long> GetLocalBytesAsync(IReadOnlyList<Cid> cids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cids);
+        var args = WireCodec.ToElement(new LocalBytesArgs([.. cids.Select(c => c.ToString())]), NetworkJsonContext.Default.LocalBytesArgs);
+        return CallAsync(MessageTypes.GetLocalBytes, args, NetworkJsonContext.Default.Int64, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<BidResult> AskBidAsync(AskBidRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var bid = await CallAsync(MessageTypes.AskBid, WireCodec.ToElement(request, NetworkJsonContext.Default.AskBidRequest), NetworkJsonContext.Default.BidResult, cancellationToken).ConfigureAwait(false);
+        return bid.ExecutionId == request.ExecutionId
+            ? bid
+            : throw new CairnException(ErrorCode.IntegrityViolation, $"Node {Id} answered a bid for {request.ExecutionId} about {bid.ExecutionId}.");
+    }
+
+    /// <inheritdoc />
+    public async Task BidAcceptedAsync(BidAcceptedRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await ChannelOrThrow().SendAsync(MessageTypes.BidAccepted, WireCodec.ToElement(request, NetworkJsonContext.Default.BidAcceptedRequest), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task CancelAsync(CancelExecutionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await ChannelOrThrow().SendAsync(MessageTypes.Cancel, WireCodec.ToElement(request, NetworkJsonContext.Default.CancelExecutionRequest), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"remote node {Id}";
+
+    internal void OnResponse(ResponseBody response)
+    {
+        // An answer to a request nobody waits for any more (timed out, or from before a restart) is dropped.
+        if (_pending.TryRemove(response.Id, out var waiter))
+        {
+            waiter.TrySetResult(response);
+        }
+    }
+
+    internal void FailPending(string reason)
+    {
+        foreach (var id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out var waiter))
+            {
+                waiter.TrySetException(new CairnException(ErrorCode.ServiceUnavailable, $"Node {Id}: {reason}."));
+            }
+        }
+    }
+
+    private ReliableChannel ChannelOrThrow() =>
+        Channel ?? throw new CairnException(ErrorCode.ServiceUnavailable, $"Node {Id} has no connection.");
+
+    private async Task<T> CallAsync<T>(string type, JsonElement? args, JsonTypeInfo<T> resultInfo, CancellationToken cancellationToken)
+    {
+        var channel = ChannelOrThrow();
+        if (!channel.IsConnected)
+        {
+            throw new CairnException(ErrorCode.ServiceUnavailable, $"Node {Id} is disconnected; it is asked again when it reconnects.");
+        }
+
+        var id = Interlocked.Increment(ref _nextRequest);
+        var waiter = new TaskCompletionSource<ResponseBody>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = waiter;
+        ResponseBody response;
+        try
+        {
+            await channel.SendAsync(type, WireCodec.ToElement(new RequestBody(id, args), NetworkJsonContext.Default.RequestBody), cancellationToken).ConfigureAwait(false);
+            response = await waiter.Task.WaitAsync(_requestTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new CairnException(ErrorCode.Timeout, $"Node {Id} did not answer \"{type}\" within {_requestTimeout.TotalSeconds:0.#}s.");
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+
+        if (response.Error is { } error)
+        {
+            var code = Enum.TryParse<ErrorCode>(response.ErrorCode, out var parsed) ? parsed : ErrorCode.Internal;
+            throw new CairnException(code, $"Node {Id}: {error}");
+        }
+
+        if (response.Result is not { } result)
+        {
+            throw new CairnException(ErrorCode.InvalidInput, $"Node {Id} answered \"{type}\" without a result.");
+        }
+
+        try
+        {
+            return result.Deserialize(resultInfo) ?? throw new CairnException(ErrorCode.InvalidInput, $"Node {Id} answered \"{type}\" with null.");
+        }
+        catch (JsonException e)
+        {
+            throw new CairnException(ErrorCode.InvalidInput, $"Node {Id}'s answer to \"{type}\" does not read: {e.Message}");
+        }
+    }
+}

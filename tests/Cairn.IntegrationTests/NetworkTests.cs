@@ -1,0 +1,204 @@
+using System.Globalization;
+using Cairn.ApiModels;
+using Cairn.Client;
+using Cairn.Jobs;
+
+namespace Cairn.IntegrationTests;
+
+/// <summary>
+/// Real processes on loopback, as `cairn devstack` starts them: one orchestrator (`serve --no-compute --no-market`)
+/// and compute-only nodes (`serve --join`), each with its own home.
+/// </summary>
+public class NetworkTests
+{
+    private const string LostTimeout = "4";
+
+    [Fact(Timeout = 240_000)]
+    public async Task Devstack_JobWithCount3_SpreadsOverNodes_AndKill9OfOneIsRescheduledAndCompletesOnce()
+    {
+        var ct = TestContext.Current;
+        using var dir = new TempDir();
+        using var orchestrator = await StartAsync(Orchestrator(dir.Combine("orchestrator")), dir.Combine("orchestrator"), ct);
+        var computes = new List<CairnProcess.Server>();
+        try
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                var home = dir.Combine("compute-" + i.ToString(CultureInfo.InvariantCulture));
+                computes.Add(await StartAsync(Compute(home, orchestrator.Api), home, ct));
+            }
+
+            using var client = new CairnClient(orchestrator.Api);
+            await WaitForNodesAsync(client, 3, ct);
+
+            // Each execution asks for every processor, so a node fits one at a time and the three spread.
+            var spec = Modules.TasksSpec(["sleepy", "1200"], taskExtra: $"    Resources: {{CPU: \"{Environment.ProcessorCount}\"}}\n", jobExtra: "Count: 3\n");
+            var jobId = (await client.SubmitJobAsync(spec, null, ct)).JobID;
+            var running = await WaitForAsync(
+                client,
+                jobId,
+                job => job.Executions.Count(e => e.State is ExecutionState.Running or ExecutionState.Publishing or ExecutionState.Completed) == 3
+                    && job.Executions.Any(e => e.State == ExecutionState.Running) ? job : null,
+                "three executions started, one still running",
+                ct);
+            var nodes = running.Executions.Where(e => e.State != ExecutionState.BidRejected).Select(e => e.NodeID).ToHashSet();
+            Assert.Equal(3, nodes.Count);
+
+            // kill -9 the node of one running execution: no goodbye, its connection just goes silent.
+            var victim = running.Executions.First(e => e.State == ExecutionState.Running);
+            var victimProcess = ProcessOf(computes, victim.NodeID);
+            victimProcess.Kill9();
+
+            var done = await WaitForAsync(client, jobId, job => JobStateMachine.IsTerminal(job.Job.State) ? job : null, "the job to end", ct);
+            Assert.Equal(JobState.Completed, done.Job.State);
+            var completed = done.Executions.Where(e => e.State == ExecutionState.Completed).ToList();
+            Assert.Equal(3, completed.Count);
+            Assert.DoesNotContain(completed, e => e.NodeID == victim.NodeID);
+            var lost = Assert.Single(done.Executions, e => e.ID == victim.ID);
+            Assert.Equal(ExecutionState.Failed, lost.State);
+            Assert.Contains("no longer connected", lost.StateMessage ?? string.Empty, StringComparison.Ordinal);
+
+            // The lost node is out of the directory.
+            var listed = await client.ListNodesAsync(ct);
+            Assert.DoesNotContain(listed.Items, n => n.Id.Value == victim.NodeID);
+        }
+        finally
+        {
+            foreach (var c in computes)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Devstack_ConnectionsCutMidJob_NothingLostOrDuplicated()
+    {
+        var ct = TestContext.Current;
+        using var dir = new TempDir();
+        using var orchestrator = await StartAsync(Orchestrator(dir.Combine("orchestrator"), lostTimeout: "60"), dir.Combine("orchestrator"), ct);
+        await using var proxy = new LoopbackProxy(orchestrator.Api.Port);
+        var computes = new List<CairnProcess.Server>();
+        try
+        {
+            for (var i = 1; i <= 2; i++)
+            {
+                var home = dir.Combine("compute-" + i.ToString(CultureInfo.InvariantCulture));
+                computes.Add(await StartAsync(Compute(home, proxy.Url, lostTimeout: "60"), home, ct));
+            }
+
+            using var client = new CairnClient(orchestrator.Api);
+            await WaitForNodesAsync(client, 2, ct);
+
+            var jobIds = new List<string>();
+            for (var i = 0; i < 4; i++)
+            {
+                jobIds.Add((await client.SubmitJobAsync(Modules.TasksSpec(["sleepy", "150"], jobExtra: "Count: 2\n", name: "cut-" + i.ToString(CultureInfo.InvariantCulture)), null, ct)).JobID);
+            }
+
+            // Cut every compute connection while executions run, several times; the nodes dial again, and
+            // the jobs can only finish if they do and their reports come through.
+            var deadline = DateTime.UtcNow.AddSeconds(150);
+            var cuts = 0;
+            while (!await AllEndedAsync(client, jobIds, ct))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the jobs did not end");
+                if (cuts < 4 && await AnyRunningAsync(client, jobIds, ct))
+                {
+                    cuts += proxy.CutAll() > 0 ? 1 : 0;
+                }
+
+                await Task.Delay(300, ct);
+            }
+
+            Assert.True(cuts > 0, "no connection was cut while executions ran");
+
+            foreach (var id in jobIds)
+            {
+                var job = await client.GetJobAsync(id, ct);
+                Assert.Equal(JobState.Completed, job.Job.State);
+
+                // Every execution ran once and reported once: none failed (a lost report would time out or fail
+                // it), none was placed twice, and the history shows one completion per execution.
+                Assert.All(job.Executions, e => Assert.Equal(ExecutionState.Completed, e.State));
+                Assert.Equal(2, job.Executions.Count);
+                var history = await client.GetJobHistoryAsync(id, ct);
+                foreach (var e in job.Executions)
+                {
+                    Assert.Equal(1, history.Items.Count(h => h.ExecutionID == e.ID && h.NewState == nameof(ExecutionState.Completed)));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var c in computes)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    private static List<string> Orchestrator(string home, string lostTimeout = LostTimeout) =>
+        ["serve", "--home", home, "--api", "127.0.0.1:0", "--no-compute", "--no-market", "--lost-timeout", lostTimeout];
+
+    private static List<string> Compute(string home, Uri join, string lostTimeout = LostTimeout) =>
+        ["serve", "--home", home, "--api", "127.0.0.1:0", "--join", join.ToString(), "--lost-timeout", lostTimeout];
+
+    private static async Task<CairnProcess.Server> StartAsync(IReadOnlyList<string> args, string home, CancellationToken cancellationToken) =>
+        await CairnProcess.ServeAsync(home, cancellationToken, args);
+
+    private static CairnProcess.Server ProcessOf(List<CairnProcess.Server> computes, string nodeId) =>
+        computes.SingleOrDefault(c => c.Node == nodeId) ?? throw new InvalidOperationException($"No compute process runs node {nodeId}.");
+
+    private static async Task WaitForNodesAsync(CairnClient client, int count, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while ((await client.ListNodesAsync(cancellationToken)).Items.Count < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{count} compute nodes did not join");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static async Task<bool> AnyRunningAsync(CairnClient client, List<string> jobIds, CancellationToken cancellationToken)
+    {
+        foreach (var id in jobIds)
+        {
+            if ((await client.GetJobAsync(id, cancellationToken)).Executions.Any(e => e.State == ExecutionState.Running))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<bool> AllEndedAsync(CairnClient client, List<string> jobIds, CancellationToken cancellationToken)
+    {
+        foreach (var id in jobIds)
+        {
+            if (!JobStateMachine.IsTerminal((await client.GetJobAsync(id, cancellationToken)).Job.State))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task<GetJobResponse> WaitForAsync(CairnClient client, string jobId, Func<GetJobResponse, GetJobResponse?> condition, string what, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        while (true)
+        {
+            var job = await client.GetJobAsync(jobId, cancellationToken);
+            if (condition(job) is { } hit)
+            {
+                return hit;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"waited in vain for {what}: job {job.Job.State}, executions {string.Join(", ", job.Executions.Select(e => $"{e.NodeID[^6..]}:{e.State}"))}");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+}
