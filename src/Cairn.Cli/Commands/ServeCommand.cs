@@ -28,6 +28,11 @@ internal static class ServeCommand
         var budget = new Option<long>("--default-budget") { Description = "Budget escrowed per execution for jobs that name none.", DefaultValueFactory = _ => 10_000 };
         var noMarket = new Option<bool>("--no-market") { Description = "Run jobs without deals on the ledger (free)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log the node's activity to stderr." };
+        var peer = new Option<string[]>("--peer")
+        {
+            Description = "A peer's gateway base URL (http://HOST:PORT) that ipfs inputs missing here are fetched from, verified (repeatable; asked in order).",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command(
             "serve",
             """
@@ -37,7 +42,7 @@ internal static class ServeCommand
             the client and the node, and the client's approval for the orchestrator. Stop with Ctrl-C or SIGTERM.
             """)
         {
-            api, workers, allowLocal, label, price, budget, noMarket, verbose,
+            api, workers, allowLocal, label, price, budget, noMarket, verbose, peer,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +57,7 @@ internal static class ServeCommand
                 DefaultBudget = parse.GetValue(budget),
                 MarketEnabled = !parse.GetValue(noMarket),
                 ConsoleLogLevel = parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning,
+                Peers = Content.Exchange.StaticPeerSource.Parse(parse.GetValue(peer) ?? []).Peers,
             };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -66,6 +72,11 @@ internal static class ServeCommand
             Console.WriteLine($"  home     {node.Home.Root}");
             Console.WriteLine($"  client   {node.ClientDid}");
             Console.WriteLine($"  market   {(options.MarketEnabled ? "on" : "off")}");
+            if (options.Peers.Count > 0)
+            {
+                Console.WriteLine($"  peers    {string.Join(", ", options.Peers)}");
+            }
+
             Console.WriteLine("Stop with Ctrl-C.");
             try
             {
