@@ -224,6 +224,69 @@ public sealed class GatewayFetcherTests
         Assert.Contains("the limit is 1024", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task FetchDag_RandomDagsAndRandomFaults_NeverStoresAWrongOrForeignBlock()
+    {
+        var ct = TestTimeout.Token(110);
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var random = new Random(seed);
+            // Small chunks and few links per node: deep trees of many blocks.
+            var data = new byte[random.Next(1, 40 * 1024)];
+            random.NextBytes(data);
+            var source = new MemoryBlockStore();
+            var root = (await new UnixFsImporter(source, new ImportOptions { ChunkSize = 1024, MaxLinks = 4 }).ImportFileAsync(new MemoryStream(data), null, null, ct)).Cid;
+            var all = new List<Cid>();
+            await foreach (var cid in source.ListAsync(ct))
+            {
+                all.Add(cid);
+            }
+
+            var victim = all[random.Next(all.Count)];
+            var fault = random.Next(4);
+            var honest = Honest(source);
+            var foreign = RandomNumberGenerator.GetBytes(50);
+            Func<string, (int, byte[])> lying = fault switch
+            {
+                0 => Honest(source, (cid, block) => cid == victim ? Flip(block) : block),
+                1 => target => honest(target) is var (status, body) && target.Contains("format=car", StringComparison.Ordinal)
+                    ? (status, body[..random.Next(1, body.Length)])
+                    : (status, body),
+                2 => target => target.Contains("format=car", StringComparison.Ordinal)
+                    ? (200, Car([root], [(root, source.GetAsync(root).AsTask().Result!), (Cid.Compute(1, Multicodec.Raw, foreign), foreign)]))
+                    : honest(target),
+                _ => Honest(source, (cid, block) => cid == victim ? [.. block, 0] : block),
+            };
+            await using var liar = new GatewayStub(lying);
+            await using var good = new GatewayStub(honest);
+            var withHonest = new MemoryBlockStore();
+            var alone = new MemoryBlockStore();
+
+            var result = await Fetcher(liar.Url, good.Url).FetchDagAsync(root, withHonest, null, ct);
+            var fetched = await ExportAsync(withHonest, root, ct);
+            Assert.True(data.AsSpan().SequenceEqual(fetched), $"seed {seed}, fault {fault}: {result.Peers[0].Failure}");
+            try
+            {
+                await Fetcher(liar.Url).FetchDagAsync(root, alone, null, ct);
+                var fromLiar = await ExportAsync(alone, root, ct);
+                Assert.True(data.AsSpan().SequenceEqual(fromLiar), $"seed {seed}, fault {fault}");
+            }
+            catch (CairnException e) when (e.Code == ErrorCode.NotFound)
+            {
+                Assert.Contains(liar.Url.ToString(), e.Message, StringComparison.Ordinal);
+            }
+
+            foreach (var store in new[] { withHonest, alone })
+            {
+                await foreach (var cid in store.ListAsync(ct))
+                {
+                    Assert.Contains(cid, all);
+                    Assert.Equal(await source.GetAsync(cid, ct), await store.GetAsync(cid, ct));
+                }
+            }
+        }
+    }
+
     private static GatewayFetcher Fetcher(params Uri[] peers) => new(SharedHttp, new StaticPeerSource(peers));
 
     private static readonly HttpClient SharedHttp = new();
