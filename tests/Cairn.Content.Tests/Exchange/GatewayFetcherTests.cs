@@ -224,6 +224,41 @@ public sealed class GatewayFetcherTests
         Assert.Contains("the limit is 1024", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task FetchDag_SilentPeer_IsDroppedAfterTheIdleTimeoutForTheNext()
+    {
+        var ct = TestTimeout.Token();
+        var (source, root, data) = await BuildAsync(ct);
+        await using var silent = new GatewayStub(_ => (GatewayStub.Hang, []));
+        await using var honest = new GatewayStub(Honest(source));
+        var store = new MemoryBlockStore();
+        var options = new GatewayFetcherOptions { IdleTimeout = TimeSpan.FromSeconds(3) };
+
+        var result = await new GatewayFetcher(SharedHttp, new StaticPeerSource([silent.Url, honest.Url]), options).FetchDagAsync(root, store, null, ct);
+
+        Assert.Equal(data, await ExportAsync(store, root, ct));
+        Assert.Contains("sent nothing for 3 s", result.Peers[0].Failure, StringComparison.Ordinal);
+        Assert.Single(silent.Requests); // dropped: not asked for raw blocks after
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task FetchDag_Cancelled_ThrowsOperationCanceled()
+    {
+        var ct = TestTimeout.Token();
+        var (source, root, _) = await BuildAsync(ct);
+        await using var silent = new GatewayStub(_ => (GatewayStub.Hang, []));
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var fetch = Fetcher(silent.Url).FetchDagAsync(root, new MemoryBlockStore(), null, cancel.Token);
+        while (silent.RequestCount == 0)
+        {
+            await Task.Delay(10, ct);
+        }
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fetch);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task FetchDag_RandomDagsAndRandomFaults_NeverStoresAWrongOrForeignBlock()
     {

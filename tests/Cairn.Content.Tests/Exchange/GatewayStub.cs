@@ -17,6 +17,9 @@ internal sealed class GatewayStub : IAsyncDisposable
     private readonly Task _loop;
     private int _requests;
 
+    /// <summary>A status that makes the stub never answer.</summary>
+    public const int Hang = -1;
+
     public GatewayStub(Func<string, (int Status, byte[] Body)> handler)
     {
         _handler = handler;
@@ -89,6 +92,12 @@ internal sealed class GatewayStub : IAsyncDisposable
 
                 Interlocked.Increment(ref _requests);
                 var (status, body) = _handler(target);
+                if (status == Hang)
+                {
+                    // A peer that accepted the request and then went silent.
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                }
+
                 var head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {(status == 200 ? "OK" : "Not Found")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
                 await stream.WriteAsync(head, _stop.Token);
                 await stream.WriteAsync(body, _stop.Token);
