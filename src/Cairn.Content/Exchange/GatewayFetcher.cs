@@ -262,9 +262,9 @@ public sealed class GatewayFetcher
             // Truncated or badly framed: what arrived whole and verified is kept; raw requests can fill the rest.
             peer.Note(e.Message.TrimEnd('.'), FailureKind.Failed, drop: false);
         }
-        catch (HttpRequestException e) when (e.InnerException is not IOException || e.HttpRequestError == HttpRequestError.ConnectionError)
+        catch (HttpRequestException e)
         {
-            peer.Note($"could not be reached ({e.Message.TrimEnd('.')})", FailureKind.Unreachable, drop: true);
+            NoteRequestFailure(peer, e, $"its CAR request failed");
         }
         catch (IOException e)
         {
@@ -402,9 +402,9 @@ public sealed class GatewayFetcher
                 return block;
             }
         }
-        catch (HttpRequestException e) when (e.InnerException is not IOException || e.HttpRequestError == HttpRequestError.ConnectionError)
+        catch (HttpRequestException e)
         {
-            peer.Note($"could not be reached ({e.Message.TrimEnd('.')})", FailureKind.Unreachable, drop: true);
+            NoteRequestFailure(peer, e, $"block {cid} request failed");
         }
         catch (IOException e)
         {
@@ -416,6 +416,20 @@ public sealed class GatewayFetcher
         }
 
         return null;
+    }
+
+    // A peer that cannot be connected to is dropped; one whose answer broke off (it closed the
+    // connection, sent a bad response) may still serve other blocks.
+    private static void NoteRequestFailure(PeerState peer, HttpRequestException e, string what)
+    {
+        if (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)
+        {
+            peer.Note($"could not be reached ({e.Message.TrimEnd('.')})", FailureKind.Unreachable, drop: true);
+        }
+        else
+        {
+            peer.Note($"{what} ({e.Message.TrimEnd('.')})", FailureKind.Unreachable, drop: false);
+        }
     }
 
     private static bool Verifies(Cid cid, ReadOnlySpan<byte> block)

@@ -242,6 +242,34 @@ public sealed class GatewayFetcherTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task FetchDag_PeerClosesWithoutAnswering_NextPeerServes()
+    {
+        var ct = TestTimeout.Token();
+        var (source, root, data) = await BuildAsync(ct);
+        await using var rude = new GatewayStub(_ => (GatewayStub.Close, []));
+        await using var honest = new GatewayStub(Honest(source));
+        var store = new MemoryBlockStore();
+
+        var result = await Fetcher(rude.Url, honest.Url).FetchDagAsync(root, store, null, ct);
+
+        Assert.Equal(data, await ExportAsync(store, root, ct));
+        Assert.Contains("its CAR request failed", result.Peers[0].Failure, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task FetchDag_OnlyPeerClosesWithoutAnswering_ServiceUnavailable()
+    {
+        var ct = TestTimeout.Token();
+        var root = Cid.Compute(1, Multicodec.Raw, RandomNumberGenerator.GetBytes(64));
+        await using var rude = new GatewayStub(_ => (GatewayStub.Close, []));
+
+        var e = await Assert.ThrowsAsync<CairnException>(() => Fetcher(rude.Url).FetchDagAsync(root, new MemoryBlockStore(), null, ct));
+
+        Assert.Equal(ErrorCode.ServiceUnavailable, e.Code);
+        Assert.Contains($"block {root} request failed", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task FetchDag_Cancelled_ThrowsOperationCanceled()
     {
         var ct = TestTimeout.Token();

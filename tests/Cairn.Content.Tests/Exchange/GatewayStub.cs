@@ -20,6 +20,9 @@ internal sealed class GatewayStub : IAsyncDisposable
     /// <summary>A status that makes the stub never answer.</summary>
     public const int Hang = -1;
 
+    /// <summary>A status that makes the stub close the connection without answering.</summary>
+    public const int Close = -2;
+
     public GatewayStub(Func<string, (int Status, byte[] Body)> handler)
     {
         _handler = handler;
@@ -96,6 +99,11 @@ internal sealed class GatewayStub : IAsyncDisposable
                 {
                     // A peer that accepted the request and then went silent.
                     await Task.Delay(Timeout.Infinite, _stop.Token);
+                }
+
+                if (status == Close)
+                {
+                    return;
                 }
 
                 var head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {(status == 200 ? "OK" : "Not Found")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
