@@ -43,6 +43,7 @@ internal static class CliApp
         root.Subcommands.Add(PinCommand.Create());
         root.Subcommands.Add(GcCommand.Create());
         root.Subcommands.Add(CarCommand.Create());
+        root.Subcommands.Add(FetchCommand.Create());
         root.Subcommands.Add(CidCommand.Create());
         root.Subcommands.Add(WasmCommand.Create());
         root.Subcommands.Add(AccountCommand.Create());

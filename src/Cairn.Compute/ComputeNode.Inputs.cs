@@ -1,3 +1,4 @@
+using Cairn.Content.Exchange;
 using Cairn.Content.UnixFs;
 using Cairn.Jobs;
 using Cairn.Jobs.Execution;
@@ -29,14 +30,16 @@ public sealed partial class ComputeNode
         CheckNoOverlap(guests);
 
         var inputs = new List<PreparedInput>();
+        var origins = new List<InputOrigin>();
         var inputRoot = Path.Combine(run.WorkDirectory, "inputs");
         for (var i = 0; i < task.InputSources.Count; i++)
         {
             var source = task.InputSources[i];
             var (guest, what) = guests[i];
             var host = inputRoot + guest;
-            var cid = await PrepareSourceAsync(source.Source, host, what, run.WorkDirectory, cancellationToken).ConfigureAwait(false);
+            var (cid, origin) = await PrepareSourceAsync(source.Source, host, what, run.WorkDirectory, cancellationToken).ConfigureAwait(false);
             inputs.Add(new PreparedInput(source.Alias, guest, host, cid, SizeOf(host)));
+            origins.Add(origin.For(guest, cid));
         }
 
         var outputs = new List<PreparedOutput>();
@@ -56,32 +59,34 @@ public sealed partial class ComputeNode
             var name = source.Alias ?? (string.IsNullOrEmpty(source.Target) ? null : Path.GetFileName(source.Target.TrimEnd('/')));
             name = string.IsNullOrEmpty(name) || name is "." or ".." ? "main.wasm" : name;
             var host = Path.Combine(run.WorkDirectory, "artifacts", i.ToString(System.Globalization.CultureInfo.InvariantCulture), name);
-            var cid = await PrepareSourceAsync(source.Source, host, what, run.WorkDirectory, cancellationToken).ConfigureAwait(false);
-            artifacts.Add(new PreparedInput(source.Alias, string.IsNullOrEmpty(source.Target) ? name : source.Target, host, cid, SizeOf(host)));
+            var (cid, origin) = await PrepareSourceAsync(source.Source, host, what, run.WorkDirectory, cancellationToken).ConfigureAwait(false);
+            var target = string.IsNullOrEmpty(source.Target) ? name : source.Target;
+            artifacts.Add(new PreparedInput(source.Alias, target, host, cid, SizeOf(host)));
+            origins.Add(origin.For(target, cid));
         }
 
-        return new PreparedTask(inputs, artifacts, outputs);
+        return new PreparedTask(inputs, artifacts, outputs, origins);
     }
 
     /// <summary>Gets the source's content into the store, then exports it to <paramref name="host"/> read-only.</summary>
-    private async Task<Cid> PrepareSourceAsync(SpecConfig source, string host, string what, string workDirectory, CancellationToken cancellationToken)
+    private async Task<(Cid Cid, Origin Origin)> PrepareSourceAsync(SpecConfig source, string host, string what, string workDirectory, CancellationToken cancellationToken)
     {
-        var cid = source.Type.ToUpperInvariant() switch
+        var (cid, origin) = source.Type.ToUpperInvariant() switch
         {
             "IPFS" => await IpfsSourceAsync(source, what, cancellationToken).ConfigureAwait(false),
-            "INLINE" => await InlineSourceAsync(source, what, cancellationToken).ConfigureAwait(false),
+            "INLINE" => (await InlineSourceAsync(source, what, cancellationToken).ConfigureAwait(false), new Origin("inline", [], 0, 0)),
             "URL" => await UrlSourceAsync(source, what, workDirectory, cancellationToken).ConfigureAwait(false),
-            "LOCAL" => await LocalSourceAsync(source, what, cancellationToken).ConfigureAwait(false),
+            "LOCAL" => (await LocalSourceAsync(source, what, cancellationToken).ConfigureAwait(false), new Origin("path", [], 0, 0)),
             _ => throw new CairnException(ErrorCode.Unsupported, $"{what}: input source type \"{source.Type}\" is not supported (this node reads {string.Join(", ", SourceTypes)})."),
         };
         Directory.CreateDirectory(Path.GetDirectoryName(host)!);
         // What the task sees is exported from the store, so it is exactly the content the CID names.
         await new UnixFsExporter(_repo.Blocks).ExportAsync(cid, host, cancellationToken).ConfigureAwait(false);
         MakeReadOnly(host);
-        return cid;
+        return (cid, origin);
     }
 
-    private async Task<Cid> IpfsSourceAsync(SpecConfig source, string what, CancellationToken cancellationToken)
+    private async Task<(Cid, Origin)> IpfsSourceAsync(SpecConfig source, string what, CancellationToken cancellationToken)
     {
         var text = Param(source, "CID") ?? throw new CairnException(ErrorCode.InvalidInput, $"{what}: an ipfs source needs Params.CID.");
         if (!Cid.TryParse(text, out var cid))
@@ -89,20 +94,57 @@ public sealed partial class ComputeNode
             throw new CairnException(ErrorCode.InvalidInput, $"{what}: \"{text}\" is not a CID.");
         }
 
+        var fetcher = _options.Peers is { } peers ? new GatewayFetcher(_http, peers, _options.Fetch) : null;
+        FetchResult? fetched = null;
         if (Param(source, "Path") is { Length: > 0 } subPath)
         {
-            cid = await new UnixFsExporter(_repo.Blocks).ResolvePathAsync($"{cid}/{subPath.Trim('/')}", cancellationToken).ConfigureAwait(false);
+            var path = $"{cid}/{subPath.Trim('/')}";
+            try
+            {
+                cid = await new UnixFsExporter(_repo.Blocks).ResolvePathAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CairnException e) when (e.Code == ErrorCode.NotFound && fetcher is not null)
+            {
+                // A directory on the way is not here: fetch the whole root (one CAR), then resolve.
+                fetched = await FetchAsync(fetcher, cid, what, cancellationToken).ConfigureAwait(false);
+                cid = await new UnixFsExporter(_repo.Blocks).ResolvePathAsync(path, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (await FindMissingAsync(cid, cancellationToken).ConfigureAwait(false) is { } missing)
         {
-            throw new CairnException(ErrorCode.NotFound, $"{what}: block {missing} is not on this node (input {cid}).")
+            if (fetcher is null)
             {
-                Hint = "Add the data to the node first (`cairn add`, `cairn car import`), or give the input as a url.",
-            };
+                throw new CairnException(ErrorCode.NotFound, $"{what}: block {missing} is not on this node (input {cid}).")
+                {
+                    Hint = "Add the data to the node first (`cairn add`, `cairn car import`), start the node with `--peer URL` to fetch from a node that has it, or give the input as a url.",
+                };
+            }
+
+            fetched = await FetchAsync(fetcher, cid, what, cancellationToken).ConfigureAwait(false);
         }
 
-        return cid;
+        if (fetched is null || fetched.BlocksFetched == 0 && fetched.BytesFetched == 0)
+        {
+            return (cid, new Origin("local", [], 0, 0));
+        }
+
+        var from = fetched.Peers.Where(p => p.Blocks > 0).Select(p => p.Peer.ToString()).ToList();
+        return (cid, new Origin("peer", from, fetched.BytesFetched, fetched.BlocksFetched));
+    }
+
+    private async Task<FetchResult> FetchAsync(GatewayFetcher fetcher, Cid cid, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await fetcher.FetchDagAsync(cid, _repo.Blocks, null, cancellationToken).ConfigureAwait(false);
+            Log.InputFetched(_logger, result);
+            return result;
+        }
+        catch (CairnException e) when (!e.Message.StartsWith(what, StringComparison.Ordinal))
+        {
+            throw new CairnException(e.Code, $"{what}: {e.Message}") { Hint = e.Hint };
+        }
     }
 
     private async Task<Cid> InlineSourceAsync(SpecConfig source, string what, CancellationToken cancellationToken)
@@ -118,7 +160,7 @@ public sealed partial class ComputeNode
         return entry.Cid;
     }
 
-    private async Task<Cid> UrlSourceAsync(SpecConfig source, string what, string workDirectory, CancellationToken cancellationToken)
+    private async Task<(Cid, Origin)> UrlSourceAsync(SpecConfig source, string what, string workDirectory, CancellationToken cancellationToken)
     {
         var text = Param(source, "URL");
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -137,7 +179,7 @@ public sealed partial class ComputeNode
             await using (stream.ConfigureAwait(false))
             {
                 var entry = await Importer().ImportFileAsync(stream, null, null, cancellationToken).ConfigureAwait(false);
-                return entry.Cid;
+                return (entry.Cid, new Origin("url", [uri.ToString()], stream.Length, 0));
             }
         }
         catch (HttpRequestException e)
@@ -417,5 +459,12 @@ public sealed partial class ComputeNode
     private const UnixFileMode ReadOnlyDirectory =
         UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    private sealed record PreparedTask(IReadOnlyList<PreparedInput> Inputs, IReadOnlyList<PreparedInput> Artifacts, IReadOnlyList<PreparedOutput> Outputs);
+    private sealed record PreparedTask(IReadOnlyList<PreparedInput> Inputs, IReadOnlyList<PreparedInput> Artifacts, IReadOnlyList<PreparedOutput> Outputs, IReadOnlyList<InputOrigin> Origins);
+
+    /// <summary>How a source's content was obtained (see <see cref="InputOrigin"/>).</summary>
+    private sealed record Origin(string Source, IReadOnlyList<string> From, long BytesMoved, long BlocksFetched)
+    {
+        public InputOrigin For(string target, Cid cid) =>
+            new() { Target = target, Cid = cid.ToString(), Source = Source, From = From, BytesMoved = BytesMoved, BlocksFetched = BlocksFetched };
+    }
 }

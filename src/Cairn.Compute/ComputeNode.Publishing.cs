@@ -78,6 +78,7 @@ public sealed partial class ComputeNode
             StdoutCid = stdout.ToString(),
             StderrCid = stderr.ToString(),
             ReceiptCid = signed.Cid.ToString(),
+            Inputs = prepared.Origins,
             Usage = outcome.Usage,
             UsageReport = usageReport,
         };

@@ -1,3 +1,4 @@
+using Cairn.Content.Exchange;
 using Cairn.Jobs;
 using Cairn.Market;
 
@@ -35,6 +36,15 @@ public sealed record ComputeNodeOptions
 
     /// <summary>The most bytes a <c>url</c> input may download.</summary>
     public long MaxUrlBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// The peers whose trustless gateways an <c>ipfs</c> input's missing blocks are fetched from
+    /// (verified against their CIDs); null = inputs must already be in the node's store.
+    /// </summary>
+    public IPeerSource? Peers { get; init; }
+
+    /// <summary>Limits for fetching from <see cref="Peers"/>.</summary>
+    public GatewayFetcherOptions Fetch { get; init; } = new();
 
     /// <summary>The most bytes of stdout (and of stderr) kept per execution; the rest is counted and noted.</summary>
     public long MaxLogBytes { get; init; } = 16L << 20;

@@ -26,4 +26,17 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "Offer {Offer} published by {Account} in {Tx}")]
     public static partial void OfferPublished(ILogger logger, string offer, string account, string tx);
+
+    [LoggerMessage(EventId = 6050, Level = LogLevel.Information, Message = "Fetched input {Cid}: {Blocks} blocks, {Bytes} bytes from peers {Peers}")]
+    private static partial void InputFetched(ILogger logger, Multiformats.Cid cid, long blocks, long bytes, string peers);
+
+    /// <summary>Logs a fetch, formatting its peers only when the line is written.</summary>
+    public static void InputFetched(ILogger logger, Content.Exchange.FetchResult result)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var peers = string.Join(", ", result.Peers.Select(p => p.Failure is null ? p.Peer.ToString() : $"{p.Peer} ({p.Failure})"));
+            InputFetched(logger, result.Root, result.BlocksFetched, result.BytesFetched, peers);
+        }
+    }
 }

@@ -229,6 +229,7 @@ public sealed class CairnNode : IAsyncDisposable
                 WorkDirectory = home.ComputeDirectory,
                 AllowedLocalPaths = options.AllowedLocalPaths,
                 KeepWorkDirectories = options.KeepWorkDirectories,
+                Peers = options.Peers.Count == 0 ? null : new Content.Exchange.StaticPeerSource(options.Peers),
             },
             s.Content,
             executors,

@@ -87,6 +87,10 @@ public sealed class ComputeOnlyNode : IAsyncDisposable
                     WorkDirectory = home.ComputeDirectory,
                     AllowedLocalPaths = options.AllowedLocalPaths,
                     KeepWorkDirectories = options.KeepWorkDirectories,
+
+                    // Inputs missing here come from the peers named, then from the orchestrator's own
+                    // store: data added where the jobs are submitted reaches the node that runs them.
+                    Peers = new Content.Exchange.StaticPeerSource([.. options.Peers, .. OrchestratorGateway(options.Join)]),
                 },
                 content,
                 executors,
@@ -177,4 +181,7 @@ public sealed class ComputeOnlyNode : IAsyncDisposable
         app.MapCairnContentApi();
         return app;
     }
+
+    // The orchestrator serves the trustless gateway on its API address, like every node.
+    private static Uri[] OrchestratorGateway(Uri? join) => join is null ? [] : [new Uri(join.GetLeftPart(UriPartial.Authority) + "/")];
 }

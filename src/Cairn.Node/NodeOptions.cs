@@ -51,6 +51,12 @@ public sealed record NodeOptions
     /// <summary>Whether deals are opened and settled on the ledger (off: every job is free and the ledger only holds the offer).</summary>
     public bool MarketEnabled { get; init; } = true;
 
+    /// <summary>
+    /// Peers' gateway base URLs (<c>http://host:port</c>), asked in order for the blocks of an
+    /// <c>ipfs</c> input that this node lacks; every block is verified against its CID. Empty = none.
+    /// </summary>
+    public IReadOnlyList<Uri> Peers { get; init; } = [];
+
     /// <summary>Keep the compute work directories of finished executions (for debugging).</summary>
     public bool KeepWorkDirectories { get; init; }
 

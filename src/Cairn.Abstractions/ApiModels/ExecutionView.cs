@@ -56,6 +56,9 @@ public sealed record ExecutionView
     /// <summary>Metered usage, once finished.</summary>
     public Cairn.Market.Usage? Usage { get; init; }
 
+    /// <summary>Where each input came from (local store, peers, url) and the bytes moved, once finished.</summary>
+    public IReadOnlyList<InputOrigin>? Inputs { get; init; }
+
     /// <summary>When the execution was created.</summary>
     public DateTimeOffset CreateTime { get; init; }
 
@@ -88,6 +91,7 @@ public sealed record ExecutionView
             Paid = record.Paid,
             Refunded = record.Refunded,
             Usage = record.Result?.Usage,
+            Inputs = record.Result?.Inputs,
             CreateTime = record.CreatedAt,
             ModifyTime = record.ModifiedAt,
             StartTime = record.StartedAt,

@@ -26,6 +26,9 @@ public sealed record RunResult
     /// <summary>Metered usage (Wasm fuel, CPU-milliseconds, GB-milliseconds).</summary>
     public Usage Usage { get; init; } = new(0, 0, 0);
 
+    /// <summary>Where each input came from and the bytes moved to get it, in InputSources order.</summary>
+    public IReadOnlyList<InputOrigin> Inputs { get; init; } = [];
+
     /// <summary>The node's signed usage report for the execution's deal (null without a deal).</summary>
     public SignedUsageReport? UsageReport { get; init; }
 }

@@ -199,6 +199,14 @@ internal static class JobCommand
                 Console.WriteLine($"  receipt    {result.ReceiptCID}");
             }
 
+            foreach (var input in e.Inputs ?? [])
+            {
+                // Where each input came from: the local store, peers (and the bytes moved), a url.
+                var from = input.From.Count == 0 ? input.Source : $"{input.Source} {string.Join(", ", input.From)}";
+                var moved = input.BytesMoved == 0 ? string.Empty : $"  {input.BytesMoved:N0} bytes" + (input.BlocksFetched == 0 ? string.Empty : $" in {input.BlocksFetched:N0} blocks");
+                Console.WriteLine($"  input      {input.Target} {input.Cid}  from {from}{moved}");
+            }
+
             if (result is not null)
             {
                 foreach (var (name, cid) in result.Outputs)

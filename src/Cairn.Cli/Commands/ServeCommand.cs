@@ -35,6 +35,11 @@ internal static class ServeCommand
         var admission = new Option<AdmissionPolicy>("--admission") { Description = "Which remote compute nodes are admitted: Open, AllowList or Manual (`cairn node approve`).", DefaultValueFactory = _ => AdmissionPolicy.Open };
         var allowNode = new Option<string[]>("--allow-node") { Description = "A compute node's did:key always admitted (repeatable)." };
         var lostTimeout = new Option<double>("--lost-timeout") { Description = "Seconds of silence after which a remote node (or, on a compute node, the orchestrator) counts as lost.", DefaultValueFactory = _ => 15 };
+        var peer = new Option<string[]>("--peer")
+        {
+            Description = "A peer's gateway base URL (http://HOST:PORT) that ipfs inputs missing here are fetched from, verified (repeatable; asked in order).",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command(
             "serve",
             """
@@ -44,7 +49,7 @@ internal static class ServeCommand
             the client and the node, and the client's approval for the orchestrator. Stop with Ctrl-C or SIGTERM.
             """)
         {
-            api, workers, allowLocal, label, price, budget, noMarket, verbose, join, noCompute, admission, allowNode, lostTimeout,
+            api, workers, allowLocal, label, price, budget, noMarket, verbose, join, noCompute, admission, allowNode, lostTimeout, peer,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,6 +69,7 @@ internal static class ServeCommand
                 Admission = parse.GetValue(admission),
                 AllowedNodes = parse.GetValue(allowNode) ?? [],
                 Network = NetworkTimings(parse.GetValue(lostTimeout)),
+                Peers = Content.Exchange.StaticPeerSource.Parse(parse.GetValue(peer) ?? []).Peers,
             };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -84,6 +90,11 @@ internal static class ServeCommand
             Console.WriteLine($"  home     {node.Home.Root}");
             Console.WriteLine($"  client   {node.ClientDid}");
             Console.WriteLine($"  market   {(options.MarketEnabled ? "on" : "off")}");
+            if (options.Peers.Count > 0)
+            {
+                Console.WriteLine($"  peers    {string.Join(", ", options.Peers)}");
+            }
+
             Console.WriteLine("Stop with Ctrl-C.");
             try
             {
