@@ -1,12 +1,17 @@
 using Cairn.Api;
+using Cairn.Client;
 using Cairn.Compute;
 using Cairn.Compute.Executors;
 using Cairn.Content.Storage;
 using Cairn.Executors.Wasm;
 using Cairn.Jobs;
 using Cairn.Jobs.Execution;
+using Cairn.Ledger.Identity;
+using Cairn.Ledger.Market;
+using Cairn.Market;
 using Cairn.Network;
 using Cairn.Network.Channel;
+using Cairn.Node.Remote;
 using Cairn.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -77,6 +82,7 @@ public sealed class ComputeOnlyNode : IAsyncDisposable
             var content = ContentRepo.Open(home.Root);
             disposables.Add(content);
             IExecutor[] executors = [new NoopExecutor(), new WasmExecutor()];
+            var market = options.MarketEnabled ? await ConnectMarketAsync(join, key, time, loggers.CreateLogger<ComputeOnlyNode>(), disposables, cancellationToken) : null;
             var compute = new ComputeNode(
                 new ComputeNodeOptions
                 {
@@ -96,7 +102,8 @@ public sealed class ComputeOnlyNode : IAsyncDisposable
                 executors,
                 key,
                 time,
-                loggers.CreateLogger<ComputeNode>());
+                loggers.CreateLogger<ComputeNode>(),
+                market);
             await compute.StartAsync(cancellationToken);
 
             var api = BuildApi(home, options, content, compute);
@@ -184,4 +191,28 @@ public sealed class ComputeOnlyNode : IAsyncDisposable
 
     // The orchestrator serves the trustless gateway on its API address, like every node.
     private static Uri[] OrchestratorGateway(Uri? join) => join is null ? [] : [new Uri(join.GetLeftPart(UriPartial.Authority) + "/")];
+
+    /// <summary>
+    /// The provider's side of the market, on the orchestrator's ledger: the node signs its offer here and
+    /// sends it over the API, so the orchestrator can open deals with it and settlement pays it there.
+    /// Null (with a warning) when the orchestrator cannot be reached now: the node still starts and
+    /// takes free jobs; paid ones will not place on it until it restarts with the orchestrator up.
+    /// </summary>
+    private static async Task<IMarket?> ConnectMarketAsync(Uri join, LedgerKey key, TimeProvider time, ILogger logger, List<IDisposable> disposables, CancellationToken cancellationToken)
+    {
+        var client = new CairnClient(new Uri(join.GetLeftPart(UriPartial.Authority) + "/"));
+        disposables.Add(client);
+        try
+        {
+            var ledger = await RemoteLedger.ConnectAsync(client, join, cancellationToken);
+            var market = new LedgerMarket(ledger, key, time);
+            disposables.Add(market);
+            return market;
+        }
+        catch (CairnException e) when (e.Code is ErrorCode.ServiceUnavailable or ErrorCode.Timeout)
+        {
+            Log.NoOrchestratorLedger(logger, join, e.Message);
+            return null;
+        }
+    }
 }

@@ -138,6 +138,46 @@ public class NetworkTests
         }
     }
 
+    [Fact(Timeout = 240_000)]
+    public async Task RemoteNode_PublishesItsOffer_FetchesTheInputFromTheOrchestrator_AndIsPaidOnItsLedger()
+    {
+        var ct = TestContext.Current;
+        using var dir = new TempDir();
+        var orchestratorHome = dir.Combine("orchestrator");
+        using var orchestrator = await StartAsync(
+            ["serve", "--home", orchestratorHome, "--api", "127.0.0.1:0", "--no-compute", "--lost-timeout", LostTimeout], orchestratorHome, ct);
+        using var compute = await StartAsync([.. Compute(dir.Combine("compute"), orchestrator.Api), "--price", "1000"], dir.Combine("compute"), ct);
+        using var client = new CairnClient(orchestrator.Api);
+        await WaitForNodesAsync(client, 1, ct);
+        var provider = compute.Node!;
+
+        // The remote node signed its offer at home and sent it here: it is on the orchestrator's ledger.
+        var offers = (await client.ListOffersAsync(ct)).Items;
+        Assert.Contains(offers, o => o.Provider == provider && o.Active);
+        var before = (await client.GetBalanceAsync(provider, ct)).Balance;
+
+        // The input is added where the job is submitted; the compute node has none of it.
+        Directory.CreateDirectory(dir.Combine("in"));
+        await File.WriteAllTextAsync(dir.Combine("in", "words.txt"), "lives on the orchestrator\n", ct);
+        var root = await JobLoopTests.AddAsync(orchestratorHome, dir.Combine("in"), ct);
+        var spec = Modules.TasksSpec(
+            ["upper", "/inputs", "/outputs/up"],
+            taskExtra: $"    InputSources:\n      - Target: /inputs\n        Source: {{Type: ipfs, Params: {{CID: {root}}}}}\n    ResultPaths:\n      - {{Name: outputs, Path: /outputs}}\n",
+            jobExtra: "Payment: {Budget: 50000}\n");
+        var jobId = (await client.SubmitJobAsync(spec, null, ct)).JobID;
+        var done = await WaitForAsync(client, jobId, job => JobStateMachine.IsTerminal(job.Job.State) ? job : null, "the job to end", ct);
+
+        Assert.True(done.Job.State == JobState.Completed, done.Job.StateMessage + " / " + string.Join("; ", done.Executions.Select(e => e.StateMessage)));
+        var execution = Assert.Single(done.Executions);
+        Assert.Equal(provider, execution.NodeID);
+        var input = Assert.Single(execution.Inputs!, i => i.Target == "/inputs");
+        Assert.Equal("peer", input.Source);
+        Assert.True(input.BytesMoved > 0);
+        Assert.Equal(Cairn.Market.DealStatus.Settled, execution.DealStatus);
+        Assert.True(execution.Paid > 0, "the fuel used should cost something at the node's price");
+        Assert.Equal(before + execution.Paid, (await client.GetBalanceAsync(provider, ct)).Balance);
+    }
+
     private static List<string> Orchestrator(string home, string lostTimeout = LostTimeout) =>
         ["serve", "--home", home, "--api", "127.0.0.1:0", "--no-compute", "--no-market", "--lost-timeout", lostTimeout];
 

@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 namespace Cairn.Cli.Commands;
 
 /// <summary>
-/// <c>cairn devstack --computes N</c>: one orchestrator (<c>cairn serve --no-compute --no-market</c>) and N compute
+/// <c>cairn devstack --computes N</c>: one orchestrator (<c>cairn serve --no-compute</c>, market on) and N compute
 /// processes (<c>cairn serve --join</c>) on loopback, each with its own home under a temp root; Ctrl-C stops them all;
 /// the children also stop by themselves if devstack dies (they watch its process id).
 /// </summary>
@@ -18,11 +18,11 @@ internal static class DevstackCommand
         var computes = new Option<int>("--computes") { Description = "How many compute-only nodes join the orchestrator.", DefaultValueFactory = _ => 3 };
         var orchestrators = new Option<int>("--orchestrators") { Description = "How many orchestrators (1: several need a shared PostgreSQL job store, not built yet).", DefaultValueFactory = _ => 1 };
         var root = new Option<string?>("--root") { Description = "Where the nodes' homes go (default: a new directory under the system temp directory)." };
-        var market = new Option<bool>("--market") { Description = "Run the orchestrator with the market on (remote nodes have no offer on its ledger, so paid jobs will not place on them)." };
+        var noMarket = new Option<bool>("--no-market") { Description = "Run jobs free: no deals on the orchestrator's ledger (by default each compute node publishes its offer there and is paid there)." };
         var lostTimeout = new Option<double>("--lost-timeout") { Description = "Seconds of silence after which a node counts as lost.", DefaultValueFactory = _ => 15 };
         var command = new Command("devstack", "Start an orchestrator and N compute nodes on loopback, each with its own home; Ctrl-C stops them all.")
         {
-            computes, orchestrators, root, market, lostTimeout,
+            computes, orchestrators, root, noMarket, lostTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,7 +49,7 @@ internal static class DevstackCommand
             });
 
             List<string> orchestratorArgs = ["serve", "--home", Path.Combine(dir, "orchestrator"), "--api", "127.0.0.1:0", "--no-compute", "--lost-timeout", lost];
-            if (!parse.GetValue(market))
+            if (parse.GetValue(noMarket))
             {
                 orchestratorArgs.Add("--no-market");
             }
