@@ -2,6 +2,7 @@ using System.Globalization;
 using Cairn.Api;
 using Cairn.Compute;
 using Cairn.Compute.Executors;
+using Cairn.Executors.Docker;
 using Cairn.Executors.Wasm;
 using Cairn.Jobs;
 using Cairn.Jobs.Execution;
@@ -195,7 +196,7 @@ public sealed class CairnNode : IAsyncDisposable
         s.Content = ContentRepo.Open(home.Root);
         s.Jobs = await SqliteJobStore.OpenAsync(home.JobsPath, time, cancellationToken);
 
-        IExecutor[] executors = [new NoopExecutor(), new WasmExecutor()];
+        IExecutor[] executors = [new NoopExecutor(), new WasmExecutor(), .. await DockerExecutorsAsync(s, options, cancellationToken)];
         var validator = new JobSpecValidator(executors.Select(e => e.Engine));
         s.Orchestrator = new JobOrchestrator(s.Jobs, validator, time);
 
@@ -296,6 +297,19 @@ public sealed class CairnNode : IAsyncDisposable
         });
         app.MapCairnApi();
         return app;
+    }
+
+    // The docker engine is offered only where a container runtime answers, so a machine without one still starts.
+    private static async Task<IExecutor[]> DockerExecutorsAsync(NodeStartup s, NodeOptions options, CancellationToken cancellationToken)
+    {
+        var docker = await DockerExecutor.ConnectAsync(options.DockerHost, TimeSpan.FromSeconds(5), options.TimeProvider, cancellationToken);
+        if (docker is null)
+        {
+            return [];
+        }
+
+        s.Disposables.Add(docker);
+        return [docker];
     }
 
     private static async Task EnsureApprovalAsync(EmbeddedLedger ledger, LedgerKey client, string orchestrator, CancellationToken cancellationToken)

@@ -1,0 +1,205 @@
+using Cairn.ApiModels;
+using Cairn.Content.Storage;
+using Cairn.Content.UnixFs;
+using Cairn.Executors.Docker.Tests.Podman;
+using Cairn.Jobs;
+
+namespace Cairn.IntegrationTests;
+
+/// <summary>
+/// Bacalhau's docker example jobs (testdata/jobs/docker-*.yaml, with the local busybox:1.37.0 image and
+/// its /bin/sh in place of ubuntu's bash) submitted to a real node whose docker engine is Podman's service.
+/// </summary>
+public class DockerJobTests
+{
+    [PodmanFact(Timeout = 180_000)]
+    public async Task HelloWorld_WithCountTwo_RunsTwiceAndCapturesStdout()
+    {
+        var ct = TestContext.Current;
+        await using var node = await StartAsync(ct);
+        const string spec = """
+            Name: A Simple Docker Job
+            Type: batch
+            Count: 2
+            Tasks:
+              - Name: My main task
+                Engine:
+                  Type: docker
+                  Params:
+                    Image: busybox:1.37.0
+                    Entrypoint:
+                      - /bin/sh
+                    Parameters:
+                      - -c
+                      - echo Hello Bacalhau!
+            """;
+
+        var job = await node.RunAsync(spec, ct);
+
+        Assert.True(job.Job.State == JobState.Completed, job.Job.StateMessage);
+        Assert.Equal(2, job.Executions.Count(e => e.State == ExecutionState.Completed));
+        Assert.All(job.Executions, e => Assert.NotNull(e.Usage));
+        var results = await node.Client.GetJobResultsAsync(job.Job.ID, ct);
+        Assert.Equal(2, results.Items.Count);
+        Assert.All(results.Items, r => Assert.Equal("Hello Bacalhau!\n", r.Stdout));
+    }
+
+    [PodmanFact(Timeout = 180_000)]
+    public async Task OutputJob_ResultPathDownloadedByCid_IsWhatTheContainerWrote()
+    {
+        var ct = TestContext.Current;
+        await using var node = await StartAsync(ct);
+        const string spec = """
+            name: Docker Job with Output
+            type: batch
+            namespace: default
+            count: 1
+            tasks:
+              - name: main
+                engine:
+                  type: docker
+                  params:
+                    Image: busybox:1.37.0
+                    Entrypoint:
+                      - /bin/sh
+                    Parameters:
+                      - -c
+                      - echo 15 > /output_custom/output.txt
+                publisher:
+                  type: ipfs
+                resultpaths:
+                  - name: output_custom
+                    path: /output_custom
+            """;
+
+        var job = await node.RunAsync(spec, ct);
+
+        Assert.True(job.Job.State == JobState.Completed, job.Job.StateMessage);
+        var result = Assert.Single((await node.Client.GetJobResultsAsync(job.Job.ID, ct)).Items);
+        using var other = new TempDir();
+        using (var repo = ContentRepo.Open(other.Combine("home")))
+        {
+            await node.Client.ImportCarAsync(result.Outputs["output_custom"], repo, pin: true, ct);
+            await new UnixFsExporter(repo.Blocks).ExportAsync(Cairn.Multiformats.Cid.Parse(result.Outputs["output_custom"]), other.Combine("out"), ct);
+        }
+
+        Assert.Equal("15\n", await File.ReadAllTextAsync(other.Combine("out", "output.txt"), ct));
+    }
+
+    [PodmanFact(Timeout = 180_000)]
+    public async Task LogEmitter_StreamsLinesWhileRunning_AndStopKillsIt()
+    {
+        var ct = TestContext.Current;
+        await using var node = await StartAsync(ct);
+        const string spec = """
+            Name: log-emitter
+            Type: batch
+            Tasks:
+              - Name: main
+                Engine:
+                  Type: docker
+                  Params:
+                    Image: busybox:1.37.0
+                    Parameters: [sh, -c, 'i=1; while [ $i -le 600 ]; do echo "log line $i"; i=$((i+1)); sleep 1; done']
+            """;
+        var submitted = await node.Client.SubmitJobAsync(spec, null, ct);
+
+        // Two lines arrive over the WebSocket while the job still runs (it would run for 10 minutes).
+        var seen = new List<string>();
+        await foreach (var frame in node.Client.FollowLogsAsync(submitted.JobID, null, follow: true, ct))
+        {
+            seen.Add(frame.Data);
+            if (string.Concat(seen).Contains("log line 2\n", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.StartsWith("log line 1\nlog line 2\n", string.Concat(seen), StringComparison.Ordinal);
+        Assert.Equal(JobState.Running, (await node.Client.GetJobAsync(submitted.JobID, ct)).Job.State);
+        await node.Client.StopJobAsync(submitted.JobID, "enough lines", ct);
+        var job = await node.WaitAsync(submitted.JobID, j => JobStateMachine.IsTerminal(j.Job.State) && j.Executions.All(e => ExecutionStateMachine.IsTerminal(e.State)), ct);
+        Assert.Equal(JobState.Stopped, job.Job.State);
+    }
+
+    [PodmanFact(Timeout = 180_000)]
+    public async Task PastItsExecutionTimeout_TheJobFailsNamingTheTimeout()
+    {
+        var ct = TestContext.Current;
+        await using var node = await StartAsync(ct);
+        const string spec = """
+            Name: too-slow
+            Type: batch
+            Tasks:
+              - Name: main
+                Engine:
+                  Type: docker
+                  Params:
+                    Image: busybox:1.37.0
+                    Parameters: [sleep, "600"]
+                Timeouts:
+                  ExecutionTimeout: 2
+            """;
+
+        var job = await node.RunAsync(spec, ct);
+
+        Assert.Equal(JobState.Failed, job.Job.State);
+        Assert.Contains(job.Executions, e => e.StateMessage is { } m && m.Contains("execution timeout of 2s exceeded", StringComparison.Ordinal));
+    }
+
+    [PodmanFact(Timeout = 180_000)]
+    public async Task IpfsInput_IsReadableButNotWritable_AndTheNetworkIsNone()
+    {
+        var ct = TestContext.Current;
+        await using var node = await StartAsync(ct);
+        using var data = new TempDir();
+        Directory.CreateDirectory(data.Combine("in"));
+        await File.WriteAllTextAsync(data.Combine("in", "data.txt"), "compute over data\n", ct);
+        var cid = await JobLoopTests.AddAsync(node.Home, data.Combine("in"), ct);
+        var spec = $$"""
+            Name: read-only-input
+            Type: batch
+            Tasks:
+              - Name: main
+                Engine:
+                  Type: docker
+                  Params:
+                    Image: busybox:1.37.0
+                    Parameters:
+                      - sh
+                      - -c
+                      - >-
+                        cat /inputs/data.txt;
+                        if echo changed > /inputs/data.txt; then echo WROTE; else echo refused; fi;
+                        if touch /inputs/new.txt; then echo CREATED; else echo refused; fi;
+                        tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '
+                InputSources:
+                  - Target: /inputs
+                    Source:
+                      Type: ipfs
+                      Params: {CID: {{cid}} }
+            """;
+
+        var job = await node.RunAsync(spec, ct);
+
+        Assert.True(job.Job.State == JobState.Completed, job.Job.StateMessage);
+        var result = Assert.Single((await node.Client.GetJobResultsAsync(job.Job.ID, ct)).Items);
+        Assert.Equal("compute over data\nrefused\nrefused\nlo\n", result.Stdout);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task WithoutAContainerRuntime_TheNodeStartsAndRejectsDockerJobs()
+    {
+        var ct = TestContext.Current;
+        using var dir = new TempDir();
+        await using var node = await TestNode.StartAsync(ct, o => o with { DockerHost = "unix://" + dir.Combine("no-runtime.sock") });
+        const string spec = "Name: d\nType: batch\nTasks:\n  - Name: main\n    Engine: {Type: docker, Params: {Image: busybox:1.37.0}}\n";
+
+        var e = await Assert.ThrowsAnyAsync<CairnException>(() => node.Client.SubmitJobAsync(spec, null, ct));
+
+        Assert.Contains("unknown engine 'docker'", e.Message, StringComparison.Ordinal);
+    }
+
+    private static Task<TestNode> StartAsync(CancellationToken cancellationToken) =>
+        TestNode.StartAsync(cancellationToken, o => o with { DockerHost = "unix://" + PodmanService.SocketPath });
+}
