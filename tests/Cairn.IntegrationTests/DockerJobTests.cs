@@ -187,6 +187,42 @@ public class DockerJobTests
         Assert.Equal("compute over data\nrefused\nrefused\nlo\n", result.Stdout);
     }
 
+    [PodmanFact(Timeout = 180_000)]
+    public async Task DaemonJob_RunsItsContainerUntilStopped()
+    {
+        var ct = TestContext.Current;
+        await using var node = await StartAsync(ct);
+        const string spec = """
+            Name: heartbeat-daemon
+            Type: daemon
+            Tasks:
+              - Name: main
+                Engine:
+                  Type: docker
+                  Params:
+                    Image: busybox:1.37.0
+                    Entrypoint: [/bin/sh, -c]
+                    Parameters: ['while true; do echo alive; sleep 1; done']
+            """;
+        var submitted = await node.Client.SubmitJobAsync(spec, null, ct);
+
+        await foreach (var frame in node.Client.FollowLogsAsync(submitted.JobID, null, follow: true, ct))
+        {
+            if (frame.Data.Contains("alive", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        var running = await node.Client.GetJobAsync(submitted.JobID, ct);
+        Assert.Equal(JobState.Running, running.Job.State);
+        Assert.Equal(ExecutionState.Running, Assert.Single(running.Executions).State);
+        await node.Client.StopJobAsync(submitted.JobID, "daemon test over", ct);
+        var job = await node.WaitAsync(submitted.JobID, j => JobStateMachine.IsTerminal(j.Job.State) && j.Executions.All(e => ExecutionStateMachine.IsTerminal(e.State)), ct);
+        Assert.Equal(JobState.Stopped, job.Job.State);
+        Assert.All(job.Executions, e => Assert.Equal(ExecutionState.Cancelled, e.State));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task WithoutAContainerRuntime_TheNodeStartsAndRejectsDockerJobs()
     {
