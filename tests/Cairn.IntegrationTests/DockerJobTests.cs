@@ -105,17 +105,9 @@ public class DockerJobTests
         var submitted = await node.Client.SubmitJobAsync(spec, null, ct);
 
         // Two lines arrive over the WebSocket while the job still runs (it would run for 10 minutes).
-        var seen = new List<string>();
-        await foreach (var frame in node.Client.FollowLogsAsync(submitted.JobID, null, follow: true, ct))
-        {
-            seen.Add(frame.Data);
-            if (string.Concat(seen).Contains("log line 2\n", StringComparison.Ordinal))
-            {
-                break;
-            }
-        }
+        var seen = await FollowUntilAsync(node, submitted.JobID, "log line 2\n", ct);
 
-        Assert.StartsWith("log line 1\nlog line 2\n", string.Concat(seen), StringComparison.Ordinal);
+        Assert.StartsWith("log line 1\nlog line 2\n", seen, StringComparison.Ordinal);
         Assert.Equal(JobState.Running, (await node.Client.GetJobAsync(submitted.JobID, ct)).Job.State);
         await node.Client.StopJobAsync(submitted.JobID, "enough lines", ct);
         var job = await node.WaitAsync(submitted.JobID, j => JobStateMachine.IsTerminal(j.Job.State) && j.Executions.All(e => ExecutionStateMachine.IsTerminal(e.State)), ct);
@@ -206,13 +198,7 @@ public class DockerJobTests
             """;
         var submitted = await node.Client.SubmitJobAsync(spec, null, ct);
 
-        await foreach (var frame in node.Client.FollowLogsAsync(submitted.JobID, null, follow: true, ct))
-        {
-            if (frame.Data.Contains("alive", StringComparison.Ordinal))
-            {
-                break;
-            }
-        }
+        await FollowUntilAsync(node, submitted.JobID, "alive\n", ct);
 
         var running = await node.Client.GetJobAsync(submitted.JobID, ct);
         Assert.Equal(JobState.Running, running.Job.State);
@@ -221,6 +207,41 @@ public class DockerJobTests
         var job = await node.WaitAsync(submitted.JobID, j => JobStateMachine.IsTerminal(j.Job.State) && j.Executions.All(e => ExecutionStateMachine.IsTerminal(e.State)), ct);
         Assert.Equal(JobState.Stopped, job.Job.State);
         Assert.All(job.Executions, e => Assert.Equal(ExecutionState.Cancelled, e.State));
+    }
+
+    [PodmanFact(Timeout = 180_000)]
+    public async Task BusyContainer_IsMeteredAndPaidForItsCpuTime()
+    {
+        var ct = TestContext.Current;
+        // 1000 per CPU-second: one unit per CPU millisecond, so even a short run earns something.
+        await using var node = await TestNode.StartAsync(ct, o => o with
+        {
+            DockerHost = "unix://" + PodmanService.SocketPath,
+            Prices = new Cairn.Market.UsagePrices(PerMegaFuel: 10, PerCpuSecond: 1000, PerGbSecond: 0),
+        });
+        const string spec = """
+            Name: busy
+            Type: batch
+            Tasks:
+              - Name: main
+                Engine:
+                  Type: docker
+                  Params:
+                    Image: busybox:1.37.0
+                    Parameters: [sh, -c, 'i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); done; echo counted $i']
+            """;
+
+        var job = await node.RunAsync(spec, ct);
+        Assert.True(job.Job.State == JobState.Completed, job.Job.StateMessage);
+        job = await node.WaitSettledAsync(job.Job.ID, ct);
+
+        var execution = Assert.Single(job.Executions);
+        Assert.NotNull(execution.Usage);
+        Assert.Equal(0, execution.Usage.Fuel);
+        Assert.True(execution.Usage.CpuMillis > 0, "no CPU time metered");
+        Assert.True(execution.Paid > 0, $"paid {execution.Paid} for {execution.Usage.CpuMillis} CPU ms");
+        // Paid is the metered cost less the protocol fee, never more than the CPU time priced.
+        Assert.True(execution.Paid <= execution.Usage.CpuMillis);
     }
 
     [Fact(Timeout = 120_000)]
@@ -234,6 +255,31 @@ public class DockerJobTests
         var e = await Assert.ThrowsAnyAsync<CairnException>(() => node.Client.SubmitJobAsync(spec, null, ct));
 
         Assert.Contains("unknown engine 'docker'", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Follows the job's logs until <paramref name="expected"/> has been streamed; returns the text so far.
+    /// A follow opened before the execution runs ends at once (nothing to follow yet): open it again.
+    /// </summary>
+    private static async Task<string> FollowUntilAsync(TestNode node, string jobId, string expected, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            await node.WaitAsync(jobId, j => j.Executions.Any(e => e.State == ExecutionState.Running), limit.Token);
+            var text = new System.Text.StringBuilder();
+            await foreach (var frame in node.Client.FollowLogsAsync(jobId, null, follow: true, limit.Token))
+            {
+                text.Append(frame.Data);
+                if (text.ToString().Contains(expected, StringComparison.Ordinal))
+                {
+                    return text.ToString();
+                }
+            }
+
+            await Task.Delay(100, limit.Token);
+        }
     }
 
     private static Task<TestNode> StartAsync(CancellationToken cancellationToken) =>
