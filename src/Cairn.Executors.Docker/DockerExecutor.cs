@@ -26,6 +26,7 @@ public sealed class DockerExecutor : IExecutor, IDisposable
     // Docker refuses memory limits under 6 MiB; say so in our words rather than the runtime's.
     private const long MinMemoryBytes = 6L << 20;
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(30);
 
     private readonly DockerApiClient _client;
     private readonly bool _ownsClient;
@@ -82,8 +83,24 @@ public sealed class DockerExecutor : IExecutor, IDisposable
         var parameters = DockerEngineParams.FromSpec(request.Task.Engine);
         var body = CreateBody(request, parameters);
         var name = "cairn-" + request.ExecutionId.ToString().Replace(':', '-');
-        var id = await _client.CreateContainerAsync(name, body, cancellationToken).ConfigureAwait(false)
-            ?? throw MissingImage(parameters.Image);
+        string? id;
+        try
+        {
+            id = await _client.CreateContainerAsync(name, body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The runtime may have created it before the cancel reached it: remove it by name.
+            using var cleanup = new CancellationTokenSource(CleanupTimeout, _time);
+            await _client.RemoveContainerAsync(name, cleanup.Token).ConfigureAwait(false);
+            throw;
+        }
+
+        if (id is null)
+        {
+            throw MissingImage(parameters.Image);
+        }
+
         try
         {
             return await RunContainerAsync(id, request, cancellationToken).ConfigureAwait(false);
@@ -154,8 +171,17 @@ public sealed class DockerExecutor : IExecutor, IDisposable
         }
         else
         {
-            // The log stream ends when the container does; it holds the last of the output.
-            await logs.ConfigureAwait(false);
+            // The log stream ends when the container does; it holds the last of the output. Bounded, so a
+            // runtime that keeps the stream open cannot hold the execution forever.
+            try
+            {
+                await logs.WaitAsync(LogDrainTimeout, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                await runCts.CancelAsync().ConfigureAwait(false);
+                await DrainAsync(logs).ConfigureAwait(false);
+            }
         }
 
         using var inspectCts = new CancellationTokenSource(CleanupTimeout, _time);
