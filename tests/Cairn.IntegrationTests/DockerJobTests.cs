@@ -244,6 +244,30 @@ public class DockerJobTests
         Assert.True(execution.Paid <= execution.Usage.CpuMillis);
     }
 
+    [PodmanFact(Timeout = 180_000)]
+    public async Task CliDockerRun_InputAndResult_StreamsOutputAndGetsTheFiles()
+    {
+        var ct = TestContext.Current;
+        await using var node = await StartAsync(ct);
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Combine("in"));
+        await File.WriteAllTextAsync(dir.Combine("in", "words.txt"), "one two three\n", ct);
+        var root = await JobLoopTests.AddAsync(node.Home, dir.Combine("in"), ct);
+        var api = node.Node.ApiUrl.ToString();
+
+        var run = await CairnProcess.RunAsync(
+            ["docker", "run", "--follow", "-i", root + ":/data", "--api", api, "busybox:1.37.0", "--", "sh", "-c", "wc -w < /data/words.txt | tee /outputs/count.txt"],
+            ct);
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("3\n", run.Stdout, StringComparison.Ordinal);
+        var jobId = System.Text.RegularExpressions.Regex.Match(run.Stdout + run.Stderr, @"(j-[0-9a-f-]{36})").Groups[1].Value;
+        Assert.NotEmpty(jobId);
+        var get = await CairnProcess.RunAsync(["job", "get", jobId, "-o", dir.Combine("results"), "--api", api, "--home", dir.Combine("client-home")], ct);
+        Assert.True(get.ExitCode == 0, get.Stderr);
+        Assert.Equal("3\n", await File.ReadAllTextAsync(dir.Combine("results", "outputs", "count.txt"), ct));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task WithoutAContainerRuntime_TheNodeStartsAndRejectsDockerJobs()
     {
