@@ -54,6 +54,23 @@ public sealed class DockerExecutorTests : IDisposable
     }
 
     [PodmanFact(Timeout = 120_000)]
+    public async Task Run_FileInput_IsMountedAtItsTargetReadOnly()
+    {
+        using var executor = new DockerExecutor(new DockerApiClient(PodmanService.SocketPath));
+        var task = Task(["sh", "-c", "cat /data/words.txt; ls /data; if echo x >> /data/words.txt; then echo WROTE; else echo refused; fi"]);
+        var (request, stdout, _, _, _) = Prepare(task, null);
+        var file = _dir.Combine("words-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllText(file, "one two\n");
+        request = request with { Inputs = [new PreparedInput("words", "/data/words.txt", file, Cid.Compute(1, Multicodec.Raw, "one two\n"u8), 8)] };
+
+        var result = await executor.RunAsync(request, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("one two\nwords.txt\nrefused\n", Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal("one two\n", File.ReadAllText(file));
+    }
+
+    [PodmanFact(Timeout = 120_000)]
     public async Task Run_DefaultNetwork_HasOnlyLoopback()
     {
         // /proc/net/dev lists the interfaces of the container's network namespace (two header lines).
