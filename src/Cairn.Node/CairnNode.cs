@@ -196,7 +196,7 @@ public sealed class CairnNode : IAsyncDisposable
         s.Content = ContentRepo.Open(home.Root);
         s.Jobs = await SqliteJobStore.OpenAsync(home.JobsPath, time, cancellationToken);
 
-        IExecutor[] executors = [new NoopExecutor(), new WasmExecutor(), .. await DockerExecutorsAsync(s, options, cancellationToken)];
+        IExecutor[] executors = [new NoopExecutor(), new WasmExecutor(), .. await DockerExecutorsAsync(options, s.Disposables, cancellationToken)];
         var validator = new JobSpecValidator(executors.Select(e => e.Engine));
         s.Orchestrator = new JobOrchestrator(s.Jobs, validator, time);
 
@@ -299,8 +299,11 @@ public sealed class CairnNode : IAsyncDisposable
         return app;
     }
 
-    // The docker engine is offered only where a container runtime answers, so a machine without one still starts.
-    private static async Task<IExecutor[]> DockerExecutorsAsync(NodeStartup s, NodeOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// The docker executor when a container runtime answers at <see cref="NodeOptions.DockerHost"/>, else none,
+    /// so a machine without one still starts (a compute-only node offers it the same way).
+    /// </summary>
+    internal static async Task<IExecutor[]> DockerExecutorsAsync(NodeOptions options, ICollection<IDisposable> disposables, CancellationToken cancellationToken)
     {
         var docker = await DockerExecutor.ConnectAsync(options.DockerHost, TimeSpan.FromSeconds(5), options.TimeProvider, cancellationToken);
         if (docker is null)
@@ -308,7 +311,7 @@ public sealed class CairnNode : IAsyncDisposable
             return [];
         }
 
-        s.Disposables.Add(docker);
+        disposables.Add(docker);
         return [docker];
     }
 
