@@ -107,16 +107,20 @@ public sealed class DockerApiClient : IDisposable
         }
     }
 
-    /// <summary>Follows the container's stdout and stderr from its start to its end, demultiplexed into the two streams.</summary>
-    internal async Task CopyLogsAsync(string id, Stream stdout, Stream stderr, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the container's stdout and stderr from its start, demultiplexed into the two streams: with
+    /// <paramref name="follow"/> until the container ends, else what the runtime holds now. Bytes already
+    /// counted in <paramref name="progress"/> are not written again.
+    /// </summary>
+    internal async Task CopyLogsAsync(string id, Stream stdout, Stream stderr, bool follow, LogProgress progress, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"containers/{id}/logs?follow=1&stdout=1&stderr=1");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"containers/{id}/logs?follow={(follow ? 1 : 0)}&stdout=1&stderr=1");
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "follow container logs", cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
-            await DockerStreamDemultiplexer.CopyAsync(body, stdout, stderr, cancellationToken).ConfigureAwait(false);
+            await DockerStreamDemultiplexer.CopyAsync(body, stdout, stderr, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 

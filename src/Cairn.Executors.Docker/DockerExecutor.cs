@@ -143,7 +143,8 @@ public sealed class DockerExecutor : IExecutor, IDisposable
         var sampler = new ContainerUsageSampler(_client, id);
         var pid = (await _client.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false))["State"]?["Pid"]?.GetValue<int>() ?? 0;
         var sampling = sampler.RunAsync(pid, _time, samplingCts.Token);
-        var logs = _client.CopyLogsAsync(id, request.Stdout, request.Stderr, runCts.Token);
+        var progress = new LogProgress();
+        var logs = _client.CopyLogsAsync(id, request.Stdout, request.Stderr, follow: true, progress, runCts.Token);
         var stopped = false;
         TimeSpan wallTime;
         try
@@ -182,6 +183,17 @@ public sealed class DockerExecutor : IExecutor, IDisposable
                 await runCts.CancelAsync().ConfigureAwait(false);
                 await DrainAsync(logs).ConfigureAwait(false);
             }
+            catch (CairnException e) when (e.Code == ErrorCode.IoError)
+            {
+                // The follow broke off inside a frame: the read below delivers the rest.
+            }
+        }
+
+        // A follow can end a moment before the runtime has stored the container's last output (seen with
+        // Podman 4.3 under load): read the whole log once more and write only what the follow missed.
+        using (var catchUp = new CancellationTokenSource(CleanupTimeout, _time))
+        {
+            await _client.CopyLogsAsync(id, request.Stdout, request.Stderr, follow: false, progress, catchUp.Token).ConfigureAwait(false);
         }
 
         using var inspectCts = new CancellationTokenSource(CleanupTimeout, _time);

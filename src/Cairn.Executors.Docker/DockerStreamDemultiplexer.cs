@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Cairn.Jobs.Execution;
 
 namespace Cairn.Executors.Docker;
 
@@ -13,9 +14,17 @@ internal static class DockerStreamDemultiplexer
     private const int HeaderSize = 8;
     private const int BufferSize = 64 * 1024;
 
-    /// <summary>Copies every frame's payload of <paramref name="source"/> to <paramref name="stdout"/> or <paramref name="stderr"/> until the end of the stream.</summary>
-    public static async Task CopyAsync(Stream source, Stream stdout, Stream stderr, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies every frame's payload of <paramref name="source"/> to <paramref name="stdout"/> or <paramref name="stderr"/>
+    /// until the end of the stream, counting the bytes of each stream in <paramref name="progress"/>. Bytes of a stream
+    /// up to the count already in <paramref name="progress"/> are skipped (not written again): a second read of the
+    /// same log from its start writes only what the first missed.
+    /// </summary>
+    public static async Task CopyAsync(Stream source, Stream stdout, Stream stderr, LogProgress progress, CancellationToken cancellationToken)
     {
+        var skipStdout = progress.Stdout;
+        var skipStderr = progress.Stderr;
+        long seenStdout = 0, seenStderr = 0;
         var header = new byte[HeaderSize];
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -52,7 +61,23 @@ internal static class DockerStreamDemultiplexer
 
                     if (target is not null)
                     {
-                        await target.WriteAsync(buffer.AsMemory(0, chunk), cancellationToken).ConfigureAwait(false);
+                        // How much of this chunk was written by an earlier read of the same log.
+                        var seen = kind == 1 ? seenStdout : seenStderr;
+                        var skip = (int)Math.Clamp((kind == 1 ? skipStdout : skipStderr) - seen, 0, chunk);
+                        if (skip < chunk)
+                        {
+                            await target.WriteAsync(buffer.AsMemory(skip, chunk - skip), cancellationToken).ConfigureAwait(false);
+                            progress.Add(kind == 1 ? LogSource.Stdout : LogSource.Stderr, chunk - skip);
+                        }
+
+                        if (kind == 1)
+                        {
+                            seenStdout += chunk;
+                        }
+                        else
+                        {
+                            seenStderr += chunk;
+                        }
                     }
 
                     remaining -= chunk;

@@ -25,6 +25,31 @@ public sealed class DockerStreamDemultiplexerTests
     }
 
     [Fact(Timeout = 10_000)]
+    public async Task Copy_SecondReadOfTheWholeLog_WritesOnlyWhatTheFirstMissed()
+    {
+        var stdout = new MemoryStream();
+        var stderr = new MemoryStream();
+        var progress = new LogProgress();
+        // The follow saw the first stdout line cut inside a frame and nothing of stderr's second frame.
+        await DockerStreamDemultiplexer.CopyAsync(new MemoryStream(Frames((1, "line 1\n"), (2, "err 1\n"), (1, "line 2\n"))[..^3]), stdout, stderr, progress, CancellationToken.None)
+            .ContinueWith(_ => { }, TaskScheduler.Default);
+        Assert.Equal(("line 1\nline", "err 1\n"), (Encoding.UTF8.GetString(stdout.ToArray()), Encoding.UTF8.GetString(stderr.ToArray())));
+        Assert.Equal((11L, 6L), (progress.Stdout, progress.Stderr));
+
+        var whole = Frames((1, "line 1\n"), (2, "err 1\n"), (1, "line 2\n"), (2, "err 2\n"), (1, "line 3\n"));
+        await DockerStreamDemultiplexer.CopyAsync(new TrickleStream(whole), stdout, stderr, progress, CancellationToken.None);
+
+        Assert.Equal("line 1\nline 2\nline 3\n", Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal("err 1\nerr 2\n", Encoding.UTF8.GetString(stderr.ToArray()));
+        Assert.Equal((21L, 12L), (progress.Stdout, progress.Stderr));
+
+        // A third read finds nothing new.
+        await DockerStreamDemultiplexer.CopyAsync(new MemoryStream(whole), stdout, stderr, progress, CancellationToken.None);
+        Assert.Equal(21, stdout.Length);
+        Assert.Equal(12, stderr.Length);
+    }
+
+    [Fact(Timeout = 10_000)]
     public async Task Copy_TruncatedFrame_IsAnIoError()
     {
         var input = Frames((1, "hello"));
@@ -47,7 +72,7 @@ public sealed class DockerStreamDemultiplexerTests
     {
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
-        await DockerStreamDemultiplexer.CopyAsync(source, stdout, stderr, CancellationToken.None);
+        await DockerStreamDemultiplexer.CopyAsync(source, stdout, stderr, new LogProgress(), CancellationToken.None);
         return (Encoding.UTF8.GetString(stdout.ToArray()), Encoding.UTF8.GetString(stderr.ToArray()));
     }
 
