@@ -28,7 +28,7 @@ internal static class CliApp
             WebAssembly (wasm run|validate|inspect|spectest): a metered, sandboxed WASI engine.
             Market (account, ledger): did:key identities and a signed, hash-chained ledger you can verify.
             These work on the local home ($CAIRN_HOME or ~/.cairn, or --home DIR) directly.
-            Node (serve, job, node, wasm submit): run a node, submit jobs to it and follow them over its
+            Node (serve, job, node, wasm submit, docker run): run a node, submit jobs to it and follow them over its
             REST API ($CAIRN_API or --api, default http://127.0.0.1:4780).
 
             Try: cairn demo
@@ -46,6 +46,7 @@ internal static class CliApp
         root.Subcommands.Add(FetchCommand.Create());
         root.Subcommands.Add(CidCommand.Create());
         root.Subcommands.Add(WasmCommand.Create());
+        root.Subcommands.Add(DockerCommand.Create());
         root.Subcommands.Add(AccountCommand.Create());
         root.Subcommands.Add(LedgerCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

@@ -2,6 +2,7 @@ using System.Globalization;
 using Cairn.Api;
 using Cairn.Compute;
 using Cairn.Compute.Executors;
+using Cairn.Executors.Docker;
 using Cairn.Executors.Wasm;
 using Cairn.Jobs;
 using Cairn.Jobs.Execution;
@@ -211,7 +212,7 @@ public sealed class CairnNode : IAsyncDisposable
         s.Content = ContentRepo.Open(home.Root);
         s.Jobs = await SqliteJobStore.OpenAsync(home.JobsPath, time, cancellationToken);
 
-        IExecutor[] executors = [new NoopExecutor(), new WasmExecutor()];
+        IExecutor[] executors = [new NoopExecutor(), new WasmExecutor(), .. await DockerExecutorsAsync(options, s.Disposables, cancellationToken)];
         var validator = new JobSpecValidator(executors.Select(e => e.Engine));
         s.Orchestrator = new JobOrchestrator(s.Jobs, validator, time);
 
@@ -322,6 +323,22 @@ public sealed class CairnNode : IAsyncDisposable
         });
         app.MapCairnApi();
         return app;
+    }
+
+    /// <summary>
+    /// The docker executor when a container runtime answers at <see cref="NodeOptions.DockerHost"/>, else none,
+    /// so a machine without one still starts (a compute-only node offers it the same way).
+    /// </summary>
+    internal static async Task<IExecutor[]> DockerExecutorsAsync(NodeOptions options, ICollection<IDisposable> disposables, CancellationToken cancellationToken)
+    {
+        var docker = await DockerExecutor.ConnectAsync(options.DockerHost, TimeSpan.FromSeconds(5), options.TimeProvider, cancellationToken);
+        if (docker is null)
+        {
+            return [];
+        }
+
+        disposables.Add(docker);
+        return [docker];
     }
 
     private static async Task EnsureApprovalAsync(EmbeddedLedger ledger, LedgerKey client, string orchestrator, CancellationToken cancellationToken)

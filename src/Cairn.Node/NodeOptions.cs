@@ -60,6 +60,13 @@ public sealed record NodeOptions
     /// <summary>Keep the compute work directories of finished executions (for debugging).</summary>
     public bool KeepWorkDirectories { get; init; }
 
+    /// <summary>
+    /// The container runtime's API socket for the <c>docker</c> engine (<c>unix:///path</c>); null: <c>$CAIRN_DOCKER_HOST</c>,
+    /// else <c>$DOCKER_HOST</c>, else /run/podman/podman.sock, else /var/run/docker.sock. The engine is offered only
+    /// when the runtime answers there at start.
+    /// </summary>
+    public string? DockerHost { get; init; }
+
     /// <summary>Scheduler tuning; null: the defaults.</summary>
     public Orchestrator.Scheduling.SchedulerOptions? Scheduler { get; init; }
 

@@ -28,7 +28,7 @@ public abstract class ExecutorConformanceTests : IDisposable
     {
     }
 
-    [Fact]
+    [ConformanceFact]
     public void Engine_IsALowercaseName()
     {
         var engine = CreateExecutor().Engine;
@@ -36,7 +36,7 @@ public abstract class ExecutorConformanceTests : IDisposable
         Assert.Equal(engine.ToLowerInvariant(), engine);
     }
 
-    [Fact]
+    [ConformanceFact]
     public void GetArtifacts_CalledTwice_GivesTheSameSources()
     {
         var executor = CreateExecutor();
@@ -45,7 +45,7 @@ public abstract class ExecutorConformanceTests : IDisposable
         Assert.Equal(executor.GetArtifacts(task).Select(Describe), executor.GetArtifacts(task).Select(Describe));
     }
 
-    [Fact(Timeout = 60_000)]
+    [ConformanceFact(Timeout = 60_000)]
     public async Task Run_SucceedingTask_ExitsZeroWithoutError()
     {
         var (request, stdout, _) = Prepare(SucceedingTask(), "ok");
@@ -57,7 +57,7 @@ public abstract class ExecutorConformanceTests : IDisposable
         CheckSucceeded(request.Inputs[0].HostPath, request.Outputs[0].HostPath, Encoding.UTF8.GetString(stdout.ToArray()));
     }
 
-    [Fact(Timeout = 60_000)]
+    [ConformanceFact(Timeout = 60_000)]
     public async Task Run_SucceedingTask_LeavesItsInputsUnchanged()
     {
         var (request, _, _) = Prepare(SucceedingTask(), "inputs");
@@ -67,7 +67,7 @@ public abstract class ExecutorConformanceTests : IDisposable
         Assert.Equal(before, Snapshot(request.Inputs[0].HostPath));
     }
 
-    [Fact(Timeout = 60_000)]
+    [ConformanceFact(Timeout = 60_000)]
     public async Task Run_WithCancelledToken_ThrowsOperationCanceled()
     {
         var (request, _, _) = Prepare(SucceedingTask(), "cancelled");
@@ -76,7 +76,7 @@ public abstract class ExecutorConformanceTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CreateExecutor().RunAsync(request, cts.Token));
     }
 
-    [Fact(Timeout = 60_000)]
+    [ConformanceFact(Timeout = 60_000)]
     public async Task Run_TwoAtOnce_BothSucceedIndependently()
     {
         var executor = CreateExecutor();
