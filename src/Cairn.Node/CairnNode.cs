@@ -213,7 +213,9 @@ public sealed class CairnNode : IAsyncDisposable
         s.Jobs = await SqliteJobStore.OpenAsync(home.JobsPath, time, cancellationToken);
 
         IExecutor[] executors = [new NoopExecutor(), new WasmExecutor(), .. await DockerExecutorsAsync(options, s.Disposables, cancellationToken)];
-        var validator = new JobSpecValidator(executors.Select(e => e.Engine));
+        // An orchestrator that runs nothing itself accepts every engine this build knows: remote nodes
+        // bring their own (a docker job waits for a node with docker, as a job waits for any capacity).
+        var validator = new JobSpecValidator(options.EmbeddedCompute ? executors.Select(e => e.Engine) : KnownEngines);
         s.Orchestrator = new JobOrchestrator(s.Jobs, validator, time);
 
         var nodeId = NodeId.Parse(s.NodeDid);
@@ -329,6 +331,8 @@ public sealed class CairnNode : IAsyncDisposable
     /// The docker executor when a container runtime answers at <see cref="NodeOptions.DockerHost"/>, else none,
     /// so a machine without one still starts (a compute-only node offers it the same way).
     /// </summary>
+    private static readonly string[] KnownEngines = [NoopExecutor.EngineName, WasmExecutor.EngineName, DockerExecutor.EngineName];
+
     internal static async Task<IExecutor[]> DockerExecutorsAsync(NodeOptions options, ICollection<IDisposable> disposables, CancellationToken cancellationToken)
     {
         var docker = await DockerExecutor.ConnectAsync(options.DockerHost, TimeSpan.FromSeconds(5), options.TimeProvider, cancellationToken);

@@ -81,7 +81,7 @@ public sealed class ComputeOnlyNode : IAsyncDisposable
             disposables.Add(key);
             var content = ContentRepo.Open(home.Root);
             disposables.Add(content);
-            IExecutor[] executors = [new NoopExecutor(), new WasmExecutor()];
+            IExecutor[] executors = [new NoopExecutor(), new WasmExecutor(), .. await CairnNode.DockerExecutorsAsync(options, disposables, cancellationToken)];
             var market = options.MarketEnabled ? await ConnectMarketAsync(join, key, time, loggers.CreateLogger<ComputeOnlyNode>(), disposables, cancellationToken) : null;
             var compute = new ComputeNode(
                 new ComputeNodeOptions
