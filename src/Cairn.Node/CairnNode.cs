@@ -309,6 +309,9 @@ public sealed class CairnNode : IAsyncDisposable
         services.AddSingleton<IBlockStore>(s.Content!.Blocks);
         services.AddSingleton<IExecutionLogs>(s.Compute!);
         services.AddSingleton(s.Hub!);
+
+        // Results live on the compute node that ran the job; this gateway fetches what it lacks from them.
+        services.AddSingleton(new Content.Exchange.GatewayFetcher(Track(s, new HttpClient()), new Remote.HubPeerSource(s.Hub!)));
         services.AddCairnApi();
         var app = builder.Build();
 

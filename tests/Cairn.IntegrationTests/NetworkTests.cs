@@ -176,6 +176,16 @@ public class NetworkTests
         Assert.Equal(Cairn.Market.DealStatus.Settled, execution.DealStatus);
         Assert.True(execution.Paid > 0, "the fuel used should cost something at the node's price");
         Assert.Equal(before + execution.Paid, (await client.GetBalanceAsync(provider, ct)).Balance);
+
+        // The result lives on the compute node; asked for it, the orchestrator's gateway fetches it from
+        // there (verified) and serves it, so a client that only knows the orchestrator gets it.
+        var output = Assert.Single((await client.GetJobResultsAsync(jobId, ct)).Items).Outputs["outputs"];
+        using var mine = Cairn.Content.Storage.ContentRepo.Open(dir.Combine("client-store"));
+        await client.ImportCarAsync(output, mine, pin: true, ct);
+        var exporter = new Cairn.Content.UnixFs.UnixFsExporter(mine.Blocks);
+        using var copy = new MemoryStream();
+        await exporter.WriteFileAsync(await exporter.ResolvePathAsync(output + "/up/words.txt", ct), copy, ct);
+        Assert.Equal("LIVES ON THE ORCHESTRATOR\n", System.Text.Encoding.UTF8.GetString(copy.ToArray()));
     }
 
     private static List<string> Orchestrator(string home, string lostTimeout = LostTimeout) =>

@@ -2,6 +2,7 @@ using Cairn.ApiModels;
 using Cairn.Content;
 using Cairn.Content.Car;
 using Cairn.Content.DagPb;
+using Cairn.Content.Exchange;
 using Cairn.Content.UnixFs;
 using Cairn.Multiformats;
 using Cairn.Storage;
@@ -52,6 +53,7 @@ internal static class ContentEndpoints
     {
         var blocks = ApiServices.Blocks(context);
         var root = ParseCid(cid);
+        await FetchIfMissingAsync(context, blocks, root);
         var trail = await TrailAsync(blocks, root, (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries), context.RequestAborted);
         if (!await blocks.HasAsync(trail[^1], context.RequestAborted))
         {
@@ -94,6 +96,7 @@ internal static class ContentEndpoints
         };
         var blocks = ApiServices.Blocks(context);
         var root = ParseCid(cid);
+        await FetchIfMissingAsync(context, blocks, root);
         var segments = (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
 
         // Resolve first (it reads and verifies each directory on the way) so a bad path is a clean 404.
@@ -224,7 +227,9 @@ internal static class ContentEndpoints
     private static async Task<IResult> ServeContentAsync(HttpContext context, string cid, string? path)
     {
         var blocks = ApiServices.Blocks(context);
-        var target = await ResolveAsync(blocks, ParseCid(cid), path, context.RequestAborted);
+        var root = ParseCid(cid);
+        await FetchIfMissingAsync(context, blocks, root);
+        var target = await ResolveAsync(blocks, root, path, context.RequestAborted);
         var exporter = new UnixFsExporter(blocks);
         if (target.Codec == Multicodec.DagPb)
         {
@@ -269,6 +274,28 @@ internal static class ContentEndpoints
         accept.Contains(CarType, StringComparison.OrdinalIgnoreCase) ? CarType
         : accept.Contains(RawType, StringComparison.OrdinalIgnoreCase) ? RawType
         : null;
+
+    /// <summary>
+    /// On a node that knows peers (an orchestrator registers a <see cref="GatewayFetcher"/> over its
+    /// connected compute nodes, where job results live), a root it does not hold is fetched from
+    /// them first, every block verified; elsewhere, and when no peer has it, a miss stays a 404.
+    /// </summary>
+    private static async Task FetchIfMissingAsync(HttpContext context, IBlockStore blocks, Cid root)
+    {
+        if (context.RequestServices.GetService<GatewayFetcher>() is not { } fetcher || await blocks.HasAsync(root, context.RequestAborted))
+        {
+            return;
+        }
+
+        try
+        {
+            await fetcher.FetchDagAsync(root, blocks, null, context.RequestAborted);
+        }
+        catch (CairnException e) when (e.Code is ErrorCode.NotFound or ErrorCode.ServiceUnavailable)
+        {
+            // No peer has it (or none answers): the request ends in the usual 404 for what is missing.
+        }
+    }
 
     private static CairnException NotHere(Cid cid) =>
         new(ErrorCode.NotFound, $"Block {cid} is not in this node's content store.") { Hint = "Add it with `cairn add`, or ask the node that ran the job." };
