@@ -139,6 +139,52 @@ public class NetworkTests
     }
 
     [Fact(Timeout = 240_000)]
+    public async Task Devstack_JobWhoseInputLivesOnlyOnNode2_RunsOnNode2()
+    {
+        var ct = TestContext.Current;
+        using var dir = new TempDir();
+        var orchestratorHome = dir.Combine("orchestrator");
+        using var orchestrator = await StartAsync(
+            ["serve", "--home", orchestratorHome, "--api", "127.0.0.1:0", "--no-compute", "--lost-timeout", LostTimeout], orchestratorHome, ct);
+        var computes = new List<CairnProcess.Server>();
+        try
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                var home = dir.Combine("compute-" + i.ToString(CultureInfo.InvariantCulture));
+                computes.Add(await StartAsync(Compute(home, orchestrator.Api), home, ct));
+            }
+
+            using var client = new CairnClient(orchestrator.Api);
+            await WaitForNodesAsync(client, 3, ct);
+
+            // The data is added on node 2 alone (a node's store is safe to add to while it runs).
+            Directory.CreateDirectory(dir.Combine("in"));
+            await File.WriteAllBytesAsync(dir.Combine("in", "big.bin"), new byte[600_000], ct);
+            var root = await JobLoopTests.AddAsync(dir.Combine("compute-2"), dir.Combine("in"), ct);
+            var spec = Modules.TasksSpec(
+                ["upper", "/inputs", "/outputs/up"],
+                taskExtra: $"    InputSources:\n      - Target: /inputs\n        Source: {{Type: ipfs, Params: {{CID: {root}}}}}\n    ResultPaths:\n      - {{Name: outputs, Path: /outputs}}\n");
+            for (var round = 0; round < 3; round++)
+            {
+                var jobId = (await client.SubmitJobAsync(spec, null, ct)).JobID;
+                var done = await WaitForAsync(client, jobId, job => JobStateMachine.IsTerminal(job.Job.State) ? job : null, "the job to end", ct);
+                Assert.True(done.Job.State == JobState.Completed, done.Job.StateMessage);
+                var execution = Assert.Single(done.Executions);
+                Assert.Equal(computes[1].Node, execution.NodeID);
+                Assert.Equal("local", Assert.Single(execution.Inputs!, i => i.Target == "/inputs").Source);
+            }
+        }
+        finally
+        {
+            foreach (var c in computes)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    [Fact(Timeout = 240_000)]
     public async Task RemoteNode_PublishesItsOffer_FetchesTheInputFromTheOrchestrator_AndIsPaidOnItsLedger()
     {
         var ct = TestContext.Current;
