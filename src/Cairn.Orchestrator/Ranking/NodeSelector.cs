@@ -1,3 +1,5 @@
+using Cairn.Jobs;
+
 namespace Cairn.Orchestrator.Ranking;
 
 /// <summary>
@@ -32,34 +34,49 @@ public sealed class NodeSelector
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(candidates);
-        var scores = candidates.ToDictionary(c => c.Info.Id, _ => 0);
-        var eligible = candidates.ToDictionary(c => c.Info.Id, _ => true);
-        var reasons = candidates.ToDictionary(c => c.Info.Id, _ => new List<string>());
-        var rejections = candidates.ToDictionary(c => c.Info.Id, _ => new List<string>());
+        // Indexed by the candidate's position: with a thousand nodes, four dictionaries and a
+        // "ranker: reason" string per node and ranker were most of a placement's time, and only the
+        // chosen node's reasons (and the rejected ones', when nothing fits) are ever read.
+        var index = new Dictionary<NodeId, int>(candidates.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            index.TryAdd(candidates[i].Info.Id, i);
+        }
+
+        var scores = new int[candidates.Count];
+        var eligible = new bool[candidates.Count];
+        Array.Fill(eligible, true);
+        var reasons = new RankerReasons[candidates.Count];
+        for (var i = 0; i < reasons.Length; i++)
+        {
+            reasons[i] = new RankerReasons();
+        }
+
         foreach (var ranker in _rankers)
         {
             foreach (var rank in ranker.Rank(context, candidates))
             {
-                if (!scores.ContainsKey(rank.NodeId))
+                if (!index.TryGetValue(rank.NodeId, out var i))
                 {
                     continue;
                 }
 
-                scores[rank.NodeId] += rank.Score;
-                eligible[rank.NodeId] &= rank.Eligible;
+                scores[i] += rank.Score;
+                eligible[i] &= rank.Eligible;
                 if (rank.Reason is not null)
                 {
-                    reasons[rank.NodeId].Add($"{ranker.Name}: {rank.Reason}");
-                    if (!rank.Eligible)
-                    {
-                        rejections[rank.NodeId].Add($"{ranker.Name}: {rank.Reason}");
-                    }
+                    reasons[i].Add(ranker.Name, rank.Reason, rank.Eligible);
                 }
             }
         }
 
-        return candidates
-            .Select(c => new RankedNode { Candidate = c, Score = scores[c.Info.Id], Eligible = eligible[c.Info.Id], Reasons = reasons[c.Info.Id], Rejections = rejections[c.Info.Id] })
+        var ranked = new RankedNode[candidates.Count];
+        for (var i = 0; i < ranked.Length; i++)
+        {
+            ranked[i] = new RankedNode { Candidate = candidates[i], Score = scores[i], Eligible = eligible[i], Reasons = reasons[i], Rejections = reasons[i].Rejections };
+        }
+
+        return ranked
             .OrderByDescending(r => r.Eligible)
             .ThenByDescending(r => r.Score)
             .ThenBy(r => r.Candidate.Info.Price)
@@ -79,4 +96,53 @@ public sealed class NodeSelector
         return string.Join("; ", ranked.Where(r => !r.Eligible).Select(r => $"{r.NodeId}: {string.Join(", ", r.Rejections)}"));
     }
 
+    /// <summary>A node's "ranker: reason" lines, formatted only when read.</summary>
+    private sealed class RankerReasons : IReadOnlyList<string>
+    {
+        private readonly List<(string Ranker, string Reason, bool Eligible)> _items = [];
+
+        public RankerReasons()
+        {
+            Rejections = new Filtered(this);
+        }
+
+        public IReadOnlyList<string> Rejections { get; }
+
+        public int Count => _items.Count;
+
+        public string this[int index] => $"{_items[index].Ranker}: {_items[index].Reason}";
+
+        public void Add(string ranker, string reason, bool eligible) => _items.Add((ranker, reason, eligible));
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            for (var i = 0; i < _items.Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        // The reasons of the rankers that found the node unsuitable.
+        private sealed class Filtered(RankerReasons all) : IReadOnlyList<string>
+        {
+            public int Count => all._items.Count(r => !r.Eligible);
+
+            public string this[int index] => this.ElementAt(index);
+
+            public IEnumerator<string> GetEnumerator()
+            {
+                for (var i = 0; i < all._items.Count; i++)
+                {
+                    if (!all._items[i].Eligible)
+                    {
+                        yield return all[i];
+                    }
+                }
+            }
+
+            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+    }
 }
