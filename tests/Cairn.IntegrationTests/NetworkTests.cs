@@ -6,8 +6,8 @@ using Cairn.Jobs;
 namespace Cairn.IntegrationTests;
 
 /// <summary>
-/// Real processes on loopback, as `cairn devstack` starts them: one orchestrator (`serve --no-compute --no-market`)
-/// and compute-only nodes (`serve --join`), each with its own home.
+/// Real processes on loopback, as `cairn devstack` starts them: one orchestrator (`serve --no-compute`, with the
+/// market on where a test says so) and compute-only nodes (`serve --join`), each with its own home.
 /// </summary>
 public class NetworkTests
 {
@@ -18,7 +18,9 @@ public class NetworkTests
     {
         var ct = TestContext.Current;
         using var dir = new TempDir();
-        using var orchestrator = await StartAsync(Orchestrator(dir.Combine("orchestrator")), dir.Combine("orchestrator"), ct);
+        // The market is on: every execution has a deal on the orchestrator's ledger, paid to the remote node.
+        using var orchestrator = await StartAsync(
+            ["serve", "--home", dir.Combine("orchestrator"), "--api", "127.0.0.1:0", "--no-compute", "--lost-timeout", LostTimeout], dir.Combine("orchestrator"), ct);
         var computes = new List<CairnProcess.Server>();
         try
         {
@@ -32,7 +34,7 @@ public class NetworkTests
             await WaitForNodesAsync(client, 3, ct);
 
             // Each execution asks for every processor, so a node fits one at a time and the three spread.
-            var spec = Modules.TasksSpec(["sleepy", "1200"], taskExtra: $"    Resources: {{CPU: \"{Environment.ProcessorCount}\"}}\n", jobExtra: "Count: 3\n");
+            var spec = Modules.TasksSpec(["sleepy", "1200"], taskExtra: $"    Resources: {{CPU: \"{Environment.ProcessorCount}\"}}\n", jobExtra: "Count: 3\nPayment: {Budget: 10000000}\n");
             var jobId = (await client.SubmitJobAsync(spec, null, ct)).JobID;
             var running = await WaitForAsync(
                 client,
@@ -50,7 +52,9 @@ public class NetworkTests
             victimProcess.Kill9();
 
             var done = await WaitForAsync(client, jobId, job => JobStateMachine.IsTerminal(job.Job.State) ? job : null, "the job to end", ct);
-            Assert.Equal(JobState.Completed, done.Job.State);
+            Assert.True(
+                done.Job.State == JobState.Completed,
+                $"{done.Job.State}: {done.Job.StateMessage} | " + string.Join(" | ", done.Executions.Select(e => $"{e.NodeID[^6..]} {e.State} {e.StateMessage}")));
             var completed = done.Executions.Where(e => e.State == ExecutionState.Completed).ToList();
             Assert.Equal(3, completed.Count);
             Assert.DoesNotContain(completed, e => e.NodeID == victim.NodeID);
@@ -61,6 +65,23 @@ public class NetworkTests
             // The lost node is out of the directory.
             var listed = await client.ListNodesAsync(ct);
             Assert.DoesNotContain(listed.Items, n => n.Id.Value == victim.NodeID);
+
+            // Settled once: each completion's deal paid, the lost execution's refunded, one deal per execution.
+            var closed = await WaitForAsync(
+                client,
+                jobId,
+                job => job.Executions.Where(e => e.DealID is not null).All(e => e.DealStatus is Cairn.Market.DealStatus.Settled or Cairn.Market.DealStatus.Failed) ? job : null,
+                "every deal closed",
+                ct);
+            Assert.All(closed.Executions.Where(e => e.State == ExecutionState.Completed), e => Assert.Equal(Cairn.Market.DealStatus.Settled, e.DealStatus));
+            Assert.Equal(Cairn.Market.DealStatus.Failed, closed.Executions.Single(e => e.ID == victim.ID).DealStatus);
+            var dealt = closed.Executions.Where(e => e.DealID is not null).ToList();
+            Assert.Equal(dealt.Count, dealt.Select(e => e.DealID).Distinct().Count());
+            foreach (var e in dealt)
+            {
+                var deal = await client.GetDealAsync(e.DealID!, ct);
+                Assert.Equal(e.DealStatus, deal.Status);
+            }
         }
         finally
         {
