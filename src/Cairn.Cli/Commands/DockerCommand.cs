@@ -65,15 +65,7 @@ internal static class DockerCommand
                 Timeout = parse.GetValue(timeout),
                 Name = parse.GetValue(name),
             });
-            var text = spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-            if (parse.GetValue(printSpec))
-            {
-                Console.WriteLine(text);
-                return ExitCodes.Ok;
-            }
-
-            using var client = NodeApi.Connect(parse, api);
-            return await JobCommand.SubmitAndWaitAsync(client, text, parse.GetValue(wait), parse.GetValue(follow), null, parse.GetValue(output), ct);
+            return await SpecShortcuts.PrintOrSubmitAsync(parse, spec, parse.GetValue(printSpec), api, parse.GetValue(wait), parse.GetValue(follow), parse.GetValue(output), ct);
         });
         return command;
     }
@@ -97,29 +89,8 @@ internal static class DockerCommand
             throw new CairnException(ErrorCode.InvalidArgument, $"--network '{run.Network}' is not one of {string.Join(", ", NetworkTypes)}.");
         }
 
-        var inputSources = new JsonArray();
-        foreach (var input in run.Inputs)
-        {
-            var (cid, target) = SplitMount(input, "--input", "CID:/inputs");
-            if (!Cid.TryParse(cid.Split('/')[0], out _))
-            {
-                throw new CairnException(ErrorCode.InvalidArgument, $"--input '{input}': '{cid}' is not a CID.") { Hint = "Add the data first with `cairn add -r PATH` and give its CID." };
-            }
-
-            inputSources.Add(new JsonObject
-            {
-                ["Target"] = target,
-                ["Source"] = new JsonObject { ["Type"] = "ipfs", ["Params"] = new JsonObject { ["CID"] = cid } },
-            });
-        }
-
-        var resultPaths = new JsonArray();
-        foreach (var result in run.Results.Count == 0 ? ["outputs:/outputs"] : run.Results)
-        {
-            var (resultName, path) = SplitMount(result, "--result", "outputs:/outputs");
-            resultPaths.Add(new JsonObject { ["Name"] = resultName, ["Path"] = path });
-        }
-
+        var inputSources = SpecShortcuts.InputSources(run.Inputs);
+        var resultPaths = SpecShortcuts.ResultPaths(run.Results);
         foreach (var pair in run.Env)
         {
             if (pair.IndexOf('=', StringComparison.Ordinal) <= 0)
@@ -201,17 +172,6 @@ internal static class DockerCommand
         var last = image[(image.LastIndexOf('/') + 1)..];
         var end = last.IndexOfAny([':', '@']);
         return end > 0 ? last[..end] : last;
-    }
-
-    private static (string Left, string Path) SplitMount(string text, string option, string example)
-    {
-        var colon = text.LastIndexOf(":/", StringComparison.Ordinal);
-        if (colon <= 0)
-        {
-            throw new CairnException(ErrorCode.InvalidArgument, $"{option} '{text}' is not of the form {example}.") { Hint = $"For example: {option} {example}." };
-        }
-
-        return (text[..colon], text[(colon + 1)..]);
     }
 
     /// <summary>What <c>docker run</c> was given.</summary>

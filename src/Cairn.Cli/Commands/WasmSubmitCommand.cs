@@ -47,15 +47,7 @@ internal static class WasmSubmitCommand
                 parse.GetValue(timeout),
                 parse.GetValue(name),
                 ct);
-            var text = spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-            if (parse.GetValue(printSpec))
-            {
-                Console.WriteLine(text);
-                return ExitCodes.Ok;
-            }
-
-            using var client = NodeApi.Connect(parse, api);
-            return await JobCommand.SubmitAndWaitAsync(client, text, parse.GetValue(wait), parse.GetValue(follow), null, parse.GetValue(output), ct);
+            return await SpecShortcuts.PrintOrSubmitAsync(parse, spec, parse.GetValue(printSpec), api, parse.GetValue(wait), parse.GetValue(follow), parse.GetValue(output), ct);
         });
         return command;
     }
@@ -99,30 +91,8 @@ internal static class WasmSubmitCommand
             throw new CairnException(ErrorCode.NotFound, $"'{module}' is neither a file nor a CID.") { Hint = "Give the path of a .wasm file, or the CID of a module on the node." };
         }
 
-        var inputSources = new JsonArray();
-        foreach (var input in inputs)
-        {
-            var (cid, target) = SplitMount(input, "--input", "CID:/inputs");
-            if (!Cid.TryParse(cid.Split('/')[0], out _))
-            {
-                throw new CairnException(ErrorCode.InvalidArgument, $"--input '{input}': '{cid}' is not a CID.") { Hint = "Add the data first with `cairn add -r PATH` and give its CID." };
-            }
-
-            var source = new JsonObject { ["Target"] = target };
-            foreach (var (k, v) in Source("ipfs", "CID", cid))
-            {
-                source[k] = v?.DeepClone();
-            }
-
-            inputSources.Add(source);
-        }
-
-        var resultPaths = new JsonArray();
-        foreach (var result in results.Count == 0 ? ["outputs:/outputs"] : results)
-        {
-            var (resultName, path) = SplitMount(result, "--result", "outputs:/outputs");
-            resultPaths.Add(new JsonObject { ["Name"] = resultName, ["Path"] = path });
-        }
+        var inputSources = SpecShortcuts.InputSources(inputs);
+        var resultPaths = SpecShortcuts.ResultPaths(results);
 
         var environment = new JsonObject();
         foreach (var pair in env)
@@ -174,15 +144,4 @@ internal static class WasmSubmitCommand
 
     private static JsonObject Source(string type, string key, string value) =>
         new() { ["Source"] = new JsonObject { ["Type"] = type, ["Params"] = new JsonObject { [key] = value } } };
-
-    private static (string Left, string Path) SplitMount(string text, string option, string example)
-    {
-        var colon = text.LastIndexOf(":/", StringComparison.Ordinal);
-        if (colon <= 0)
-        {
-            throw new CairnException(ErrorCode.InvalidArgument, $"{option} '{text}' is not of the form {example}.") { Hint = $"For example: {option} {example}." };
-        }
-
-        return (text[..colon], text[(colon + 1)..]);
-    }
 }
