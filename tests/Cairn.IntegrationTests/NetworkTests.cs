@@ -19,76 +19,59 @@ public class NetworkTests
         var ct = TestContext.Current;
         using var dir = new TempDir();
         // The market is on: every execution has a deal on the orchestrator's ledger, paid to the remote node.
-        using var orchestrator = await StartAsync(
-            ["serve", "--home", dir.Combine("orchestrator"), "--api", "127.0.0.1:0", "--no-compute", "--lost-timeout", LostTimeout], dir.Combine("orchestrator"), ct);
-        var computes = new List<CairnProcess.Server>();
-        try
+        using var orchestrator = await StartAsync(Orchestrator(dir.Combine("orchestrator"), market: true), dir.Combine("orchestrator"), ct);
+        using var computes = await ComputeSet.StartAsync(dir, 3, orchestrator.Api, LostTimeout, ct);
+        using var client = new CairnClient(orchestrator.Api);
+        await WaitForNodesAsync(client, 3, ct);
+
+        // Each execution asks for every processor, so a node fits one at a time and the three spread.
+        var spec = Modules.TasksSpec(["sleepy", "1200"], taskExtra: $"    Resources: {{CPU: \"{Environment.ProcessorCount}\"}}\n", jobExtra: "Count: 3\nPayment: {Budget: 10000000}\n");
+        var jobId = (await client.SubmitJobAsync(spec, null, ct)).JobID;
+        var running = await WaitForAsync(
+            client,
+            jobId,
+            job => job.Executions.Count(e => e.State is ExecutionState.Running or ExecutionState.Publishing or ExecutionState.Completed) == 3
+                && job.Executions.Any(e => e.State == ExecutionState.Running) ? job : null,
+            "three executions started, one still running",
+            ct);
+        var nodes = running.Executions.Where(e => e.State != ExecutionState.BidRejected).Select(e => e.NodeID).ToHashSet();
+        Assert.Equal(3, nodes.Count);
+
+        // kill -9 the node of one running execution: no goodbye, its connection just goes silent.
+        var victim = running.Executions.First(e => e.State == ExecutionState.Running);
+        var victimProcess = ProcessOf(computes, victim.NodeID);
+        victimProcess.Kill9();
+
+        var done = await WaitForAsync(client, jobId, job => JobStateMachine.IsTerminal(job.Job.State) ? job : null, "the job to end", ct);
+        Assert.True(
+            done.Job.State == JobState.Completed,
+            $"{done.Job.State}: {done.Job.StateMessage} | " + string.Join(" | ", done.Executions.Select(e => $"{e.NodeID[^6..]} {e.State} {e.StateMessage}")));
+        var completed = done.Executions.Where(e => e.State == ExecutionState.Completed).ToList();
+        Assert.Equal(3, completed.Count);
+        Assert.DoesNotContain(completed, e => e.NodeID == victim.NodeID);
+        var lost = Assert.Single(done.Executions, e => e.ID == victim.ID);
+        Assert.Equal(ExecutionState.Failed, lost.State);
+        Assert.Contains("no longer connected", lost.StateMessage ?? string.Empty, StringComparison.Ordinal);
+
+        // The lost node is out of the directory.
+        var listed = await client.ListNodesAsync(ct);
+        Assert.DoesNotContain(listed.Items, n => n.Id.Value == victim.NodeID);
+
+        // Settled once: each completion's deal paid, the lost execution's refunded, one deal per execution.
+        var closed = await WaitForAsync(
+            client,
+            jobId,
+            job => job.Executions.Where(e => e.DealID is not null).All(e => e.DealStatus is Cairn.Market.DealStatus.Settled or Cairn.Market.DealStatus.Failed) ? job : null,
+            "every deal closed",
+            ct);
+        Assert.All(closed.Executions.Where(e => e.State == ExecutionState.Completed), e => Assert.Equal(Cairn.Market.DealStatus.Settled, e.DealStatus));
+        Assert.Equal(Cairn.Market.DealStatus.Failed, closed.Executions.Single(e => e.ID == victim.ID).DealStatus);
+        var dealt = closed.Executions.Where(e => e.DealID is not null).ToList();
+        Assert.Equal(dealt.Count, dealt.Select(e => e.DealID).Distinct().Count());
+        foreach (var e in dealt)
         {
-            for (var i = 1; i <= 3; i++)
-            {
-                var home = dir.Combine("compute-" + i.ToString(CultureInfo.InvariantCulture));
-                computes.Add(await StartAsync(Compute(home, orchestrator.Api), home, ct));
-            }
-
-            using var client = new CairnClient(orchestrator.Api);
-            await WaitForNodesAsync(client, 3, ct);
-
-            // Each execution asks for every processor, so a node fits one at a time and the three spread.
-            var spec = Modules.TasksSpec(["sleepy", "1200"], taskExtra: $"    Resources: {{CPU: \"{Environment.ProcessorCount}\"}}\n", jobExtra: "Count: 3\nPayment: {Budget: 10000000}\n");
-            var jobId = (await client.SubmitJobAsync(spec, null, ct)).JobID;
-            var running = await WaitForAsync(
-                client,
-                jobId,
-                job => job.Executions.Count(e => e.State is ExecutionState.Running or ExecutionState.Publishing or ExecutionState.Completed) == 3
-                    && job.Executions.Any(e => e.State == ExecutionState.Running) ? job : null,
-                "three executions started, one still running",
-                ct);
-            var nodes = running.Executions.Where(e => e.State != ExecutionState.BidRejected).Select(e => e.NodeID).ToHashSet();
-            Assert.Equal(3, nodes.Count);
-
-            // kill -9 the node of one running execution: no goodbye, its connection just goes silent.
-            var victim = running.Executions.First(e => e.State == ExecutionState.Running);
-            var victimProcess = ProcessOf(computes, victim.NodeID);
-            victimProcess.Kill9();
-
-            var done = await WaitForAsync(client, jobId, job => JobStateMachine.IsTerminal(job.Job.State) ? job : null, "the job to end", ct);
-            Assert.True(
-                done.Job.State == JobState.Completed,
-                $"{done.Job.State}: {done.Job.StateMessage} | " + string.Join(" | ", done.Executions.Select(e => $"{e.NodeID[^6..]} {e.State} {e.StateMessage}")));
-            var completed = done.Executions.Where(e => e.State == ExecutionState.Completed).ToList();
-            Assert.Equal(3, completed.Count);
-            Assert.DoesNotContain(completed, e => e.NodeID == victim.NodeID);
-            var lost = Assert.Single(done.Executions, e => e.ID == victim.ID);
-            Assert.Equal(ExecutionState.Failed, lost.State);
-            Assert.Contains("no longer connected", lost.StateMessage ?? string.Empty, StringComparison.Ordinal);
-
-            // The lost node is out of the directory.
-            var listed = await client.ListNodesAsync(ct);
-            Assert.DoesNotContain(listed.Items, n => n.Id.Value == victim.NodeID);
-
-            // Settled once: each completion's deal paid, the lost execution's refunded, one deal per execution.
-            var closed = await WaitForAsync(
-                client,
-                jobId,
-                job => job.Executions.Where(e => e.DealID is not null).All(e => e.DealStatus is Cairn.Market.DealStatus.Settled or Cairn.Market.DealStatus.Failed) ? job : null,
-                "every deal closed",
-                ct);
-            Assert.All(closed.Executions.Where(e => e.State == ExecutionState.Completed), e => Assert.Equal(Cairn.Market.DealStatus.Settled, e.DealStatus));
-            Assert.Equal(Cairn.Market.DealStatus.Failed, closed.Executions.Single(e => e.ID == victim.ID).DealStatus);
-            var dealt = closed.Executions.Where(e => e.DealID is not null).ToList();
-            Assert.Equal(dealt.Count, dealt.Select(e => e.DealID).Distinct().Count());
-            foreach (var e in dealt)
-            {
-                var deal = await client.GetDealAsync(e.DealID!, ct);
-                Assert.Equal(e.DealStatus, deal.Status);
-            }
-        }
-        finally
-        {
-            foreach (var c in computes)
-            {
-                c.Dispose();
-            }
+            var deal = await client.GetDealAsync(e.DealID!, ct);
+            Assert.Equal(e.DealStatus, deal.Status);
         }
     }
 
@@ -99,62 +82,46 @@ public class NetworkTests
         using var dir = new TempDir();
         using var orchestrator = await StartAsync(Orchestrator(dir.Combine("orchestrator"), lostTimeout: "60"), dir.Combine("orchestrator"), ct);
         await using var proxy = new LoopbackProxy(orchestrator.Api.Port);
-        var computes = new List<CairnProcess.Server>();
-        try
+        using var computes = await ComputeSet.StartAsync(dir, 2, proxy.Url, "60", ct);
+        using var client = new CairnClient(orchestrator.Api);
+        await WaitForNodesAsync(client, 2, ct);
+
+        var jobIds = new List<string>();
+        for (var i = 0; i < 4; i++)
         {
-            for (var i = 1; i <= 2; i++)
-            {
-                var home = dir.Combine("compute-" + i.ToString(CultureInfo.InvariantCulture));
-                computes.Add(await StartAsync(Compute(home, proxy.Url, lostTimeout: "60"), home, ct));
-            }
-
-            using var client = new CairnClient(orchestrator.Api);
-            await WaitForNodesAsync(client, 2, ct);
-
-            var jobIds = new List<string>();
-            for (var i = 0; i < 4; i++)
-            {
-                jobIds.Add((await client.SubmitJobAsync(Modules.TasksSpec(["sleepy", "150"], jobExtra: "Count: 2\n", name: "cut-" + i.ToString(CultureInfo.InvariantCulture)), null, ct)).JobID);
-            }
-
-            // Cut every compute connection while executions run, several times; the nodes dial again, and
-            // the jobs can only finish if they do and their reports come through.
-            var deadline = DateTime.UtcNow.AddSeconds(150);
-            var cuts = 0;
-            while (!await AllEndedAsync(client, jobIds, ct))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the jobs did not end");
-                if (cuts < 4 && await AnyRunningAsync(client, jobIds, ct))
-                {
-                    cuts += proxy.CutAll() > 0 ? 1 : 0;
-                }
-
-                await Task.Delay(300, ct);
-            }
-
-            Assert.True(cuts > 0, "no connection was cut while executions ran");
-
-            foreach (var id in jobIds)
-            {
-                var job = await client.GetJobAsync(id, ct);
-                Assert.Equal(JobState.Completed, job.Job.State);
-
-                // Every execution ran once and reported once: none failed (a lost report would time out or fail
-                // it), none was placed twice, and the history shows one completion per execution.
-                Assert.All(job.Executions, e => Assert.Equal(ExecutionState.Completed, e.State));
-                Assert.Equal(2, job.Executions.Count);
-                var history = await client.GetJobHistoryAsync(id, ct);
-                foreach (var e in job.Executions)
-                {
-                    Assert.Equal(1, history.Items.Count(h => h.ExecutionID == e.ID && h.NewState == nameof(ExecutionState.Completed)));
-                }
-            }
+            jobIds.Add((await client.SubmitJobAsync(Modules.TasksSpec(["sleepy", "150"], jobExtra: "Count: 2\n", name: "cut-" + i.ToString(CultureInfo.InvariantCulture)), null, ct)).JobID);
         }
-        finally
+
+        // Cut every compute connection while executions run, several times; the nodes dial again, and
+        // the jobs can only finish if they do and their reports come through.
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        var cuts = 0;
+        while (!await AllEndedAsync(client, jobIds, ct))
         {
-            foreach (var c in computes)
+            Assert.True(DateTime.UtcNow < deadline, "the jobs did not end");
+            if (cuts < 4 && await AnyRunningAsync(client, jobIds, ct))
             {
-                c.Dispose();
+                cuts += proxy.CutAll() > 0 ? 1 : 0;
+            }
+
+            await Task.Delay(300, ct);
+        }
+
+        Assert.True(cuts > 0, "no connection was cut while executions ran");
+
+        foreach (var id in jobIds)
+        {
+            var job = await client.GetJobAsync(id, ct);
+            Assert.Equal(JobState.Completed, job.Job.State);
+
+            // Every execution ran once and reported once: none failed (a lost report would time out or fail
+            // it), none was placed twice, and the history shows one completion per execution.
+            Assert.All(job.Executions, e => Assert.Equal(ExecutionState.Completed, e.State));
+            Assert.Equal(2, job.Executions.Count);
+            var history = await client.GetJobHistoryAsync(id, ct);
+            foreach (var e in job.Executions)
+            {
+                Assert.Equal(1, history.Items.Count(h => h.ExecutionID == e.ID && h.NewState == nameof(ExecutionState.Completed)));
             }
         }
     }
@@ -165,43 +132,26 @@ public class NetworkTests
         var ct = TestContext.Current;
         using var dir = new TempDir();
         var orchestratorHome = dir.Combine("orchestrator");
-        using var orchestrator = await StartAsync(
-            ["serve", "--home", orchestratorHome, "--api", "127.0.0.1:0", "--no-compute", "--lost-timeout", LostTimeout], orchestratorHome, ct);
-        var computes = new List<CairnProcess.Server>();
-        try
-        {
-            for (var i = 1; i <= 3; i++)
-            {
-                var home = dir.Combine("compute-" + i.ToString(CultureInfo.InvariantCulture));
-                computes.Add(await StartAsync(Compute(home, orchestrator.Api), home, ct));
-            }
+        using var orchestrator = await StartAsync(Orchestrator(orchestratorHome, market: true), orchestratorHome, ct);
+        using var computes = await ComputeSet.StartAsync(dir, 3, orchestrator.Api, LostTimeout, ct);
+        using var client = new CairnClient(orchestrator.Api);
+        await WaitForNodesAsync(client, 3, ct);
 
-            using var client = new CairnClient(orchestrator.Api);
-            await WaitForNodesAsync(client, 3, ct);
-
-            // The data is added on node 2 alone (a node's store is safe to add to while it runs).
-            Directory.CreateDirectory(dir.Combine("in"));
-            await File.WriteAllBytesAsync(dir.Combine("in", "big.bin"), new byte[600_000], ct);
-            var root = await JobLoopTests.AddAsync(dir.Combine("compute-2"), dir.Combine("in"), ct);
-            var spec = Modules.TasksSpec(
-                ["upper", "/inputs", "/outputs/up"],
-                taskExtra: $"    InputSources:\n      - Target: /inputs\n        Source: {{Type: ipfs, Params: {{CID: {root}}}}}\n    ResultPaths:\n      - {{Name: outputs, Path: /outputs}}\n");
-            for (var round = 0; round < 3; round++)
-            {
-                var jobId = (await client.SubmitJobAsync(spec, null, ct)).JobID;
-                var done = await WaitForAsync(client, jobId, job => JobStateMachine.IsTerminal(job.Job.State) ? job : null, "the job to end", ct);
-                Assert.True(done.Job.State == JobState.Completed, done.Job.StateMessage);
-                var execution = Assert.Single(done.Executions);
-                Assert.Equal(computes[1].Node, execution.NodeID);
-                Assert.Equal("local", Assert.Single(execution.Inputs!, i => i.Target == "/inputs").Source);
-            }
-        }
-        finally
+        // The data is added on node 2 alone (a node's store is safe to add to while it runs).
+        Directory.CreateDirectory(dir.Combine("in"));
+        await File.WriteAllBytesAsync(dir.Combine("in", "big.bin"), new byte[600_000], ct);
+        var root = await JobLoopTests.AddAsync(dir.Combine("compute-2"), dir.Combine("in"), ct);
+        var spec = Modules.TasksSpec(
+            ["upper", "/inputs", "/outputs/up"],
+            taskExtra: $"    InputSources:\n      - Target: /inputs\n        Source: {{Type: ipfs, Params: {{CID: {root}}}}}\n    ResultPaths:\n      - {{Name: outputs, Path: /outputs}}\n");
+        for (var round = 0; round < 3; round++)
         {
-            foreach (var c in computes)
-            {
-                c.Dispose();
-            }
+            var jobId = (await client.SubmitJobAsync(spec, null, ct)).JobID;
+            var done = await WaitForAsync(client, jobId, job => JobStateMachine.IsTerminal(job.Job.State) ? job : null, "the job to end", ct);
+            Assert.True(done.Job.State == JobState.Completed, done.Job.StateMessage);
+            var execution = Assert.Single(done.Executions);
+            Assert.Equal(computes[1].Node, execution.NodeID);
+            Assert.Equal("local", Assert.Single(execution.Inputs!, i => i.Target == "/inputs").Source);
         }
     }
 
@@ -211,8 +161,7 @@ public class NetworkTests
         var ct = TestContext.Current;
         using var dir = new TempDir();
         var orchestratorHome = dir.Combine("orchestrator");
-        using var orchestrator = await StartAsync(
-            ["serve", "--home", orchestratorHome, "--api", "127.0.0.1:0", "--no-compute", "--lost-timeout", LostTimeout], orchestratorHome, ct);
+        using var orchestrator = await StartAsync(Orchestrator(orchestratorHome, market: true), orchestratorHome, ct);
         using var compute = await StartAsync([.. Compute(dir.Combine("compute"), orchestrator.Api), "--price", "1000"], dir.Combine("compute"), ct);
         using var client = new CairnClient(orchestrator.Api);
         await WaitForNodesAsync(client, 1, ct);
@@ -255,8 +204,8 @@ public class NetworkTests
         Assert.Equal("LIVES ON THE ORCHESTRATOR\n", System.Text.Encoding.UTF8.GetString(copy.ToArray()));
     }
 
-    private static List<string> Orchestrator(string home, string lostTimeout = LostTimeout) =>
-        ["serve", "--home", home, "--api", "127.0.0.1:0", "--no-compute", "--no-market", "--lost-timeout", lostTimeout];
+    private static List<string> Orchestrator(string home, string lostTimeout = LostTimeout, bool market = false) =>
+        ["serve", "--home", home, "--api", "127.0.0.1:0", "--no-compute", .. market ? Array.Empty<string>() : ["--no-market"], "--lost-timeout", lostTimeout];
 
     private static List<string> Compute(string home, Uri join, string lostTimeout = LostTimeout) =>
         ["serve", "--home", home, "--api", "127.0.0.1:0", "--join", join.ToString(), "--lost-timeout", lostTimeout];
@@ -316,6 +265,38 @@ public class NetworkTests
 
             Assert.True(DateTime.UtcNow < deadline, $"waited in vain for {what}: job {job.Job.State}, executions {string.Join(", ", job.Executions.Select(e => $"{e.NodeID[^6..]}:{e.State}"))}");
             await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>Compute-only nodes (homes compute-1..N under the test's directory) joined at one URL; disposing stops them all.</summary>
+    private sealed class ComputeSet : List<CairnProcess.Server>, IDisposable
+    {
+        public static async Task<ComputeSet> StartAsync(TempDir dir, int count, Uri join, string lostTimeout, CancellationToken cancellationToken)
+        {
+            var set = new ComputeSet();
+            try
+            {
+                for (var i = 1; i <= count; i++)
+                {
+                    var home = dir.Combine("compute-" + i.ToString(CultureInfo.InvariantCulture));
+                    set.Add(await NetworkTests.StartAsync(Compute(home, join, lostTimeout), home, cancellationToken));
+                }
+
+                return set;
+            }
+            catch
+            {
+                set.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var server in this)
+            {
+                server.Dispose();
+            }
         }
     }
 }
