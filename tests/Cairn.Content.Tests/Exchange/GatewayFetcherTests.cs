@@ -11,7 +11,7 @@ using Cairn.Storage;
 namespace Cairn.Content.Tests.Exchange;
 
 /// <summary>
-/// <see cref="GatewayFetcher"/> against stub peers (<see cref="GatewayStub"/>) serving a real DAG built by
+/// <see cref="GatewayFetcher"/> against stub peers (<see cref="HttpStub"/>) serving a real DAG built by
 /// Cairn's importer, honestly or with deliberate faults. Fetching from real nodes is in
 /// Cairn.IntegrationTests/Exchange.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, data) = await BuildAsync(ct);
-        await using var peer = new GatewayStub(Honest(source));
+        await using var peer = new HttpStub(Honest(source));
         var target = new MemoryBlockStore();
         var progress = new List<FetchProgress>();
 
@@ -44,7 +44,7 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, _) = await BuildAsync(ct);
-        await using var peer = new GatewayStub(Honest(source));
+        await using var peer = new HttpStub(Honest(source));
 
         var result = await Fetcher(peer.Url).FetchDagAsync(root, source, null, ct);
 
@@ -59,8 +59,8 @@ public sealed class GatewayFetcherTests
         var (source, root, data) = await BuildAsync(ct);
         // A deliberately lying peer: it serves every block with one byte flipped in the last leaf.
         var victim = (await BlockLinks(source, root, ct))[^1];
-        await using var liar = new GatewayStub(Honest(source, tamper: (cid, block) => cid == victim ? Flip(block) : block));
-        await using var honest = new GatewayStub(Honest(source));
+        await using var liar = new HttpStub(Honest(source, tamper: (cid, block) => cid == victim ? Flip(block) : block));
+        await using var honest = new HttpStub(Honest(source));
         var target = new MemoryBlockStore();
 
         var result = await Fetcher(liar.Url, honest.Url).FetchDagAsync(root, target, null, ct);
@@ -79,7 +79,7 @@ public sealed class GatewayFetcherTests
         var ct = TestTimeout.Token();
         var (source, root, _) = await BuildAsync(ct);
         var victim = (await BlockLinks(source, root, ct))[1];
-        await using var liar = new GatewayStub(Honest(source, tamper: (cid, block) => cid == victim ? Flip(block) : block));
+        await using var liar = new HttpStub(Honest(source, tamper: (cid, block) => cid == victim ? Flip(block) : block));
         var target = new MemoryBlockStore();
 
         var e = await Assert.ThrowsAsync<CairnException>(() => Fetcher(liar.Url).FetchDagAsync(root, target, null, ct));
@@ -101,11 +101,11 @@ public sealed class GatewayFetcherTests
         var (source, root, data) = await BuildAsync(ct);
         var foreign = RandomNumberGenerator.GetBytes(100);
         var foreignCid = Cid.Compute(1, Multicodec.Raw, foreign);
-        await using var liar = new GatewayStub(target =>
+        await using var liar = new HttpStub(target =>
             target.Contains("format=car", StringComparison.Ordinal)
                 ? (200, Car([root], [(root, source.GetAsync(root).AsTask().Result!), (foreignCid, foreign)]))
                 : (404, []));
-        await using var honest = new GatewayStub(Honest(source));
+        await using var honest = new HttpStub(Honest(source));
         var store = new MemoryBlockStore();
 
         var result = await Fetcher(liar.Url, honest.Url).FetchDagAsync(root, store, null, ct);
@@ -121,7 +121,7 @@ public sealed class GatewayFetcherTests
         var ct = TestTimeout.Token();
         var (source, root, data) = await BuildAsync(ct);
         var honest = Honest(source);
-        await using var peer = new GatewayStub(target =>
+        await using var peer = new HttpStub(target =>
         {
             var (status, body) = honest(target);
             return target.Contains("format=car", StringComparison.Ordinal) ? (status, body[..(body.Length - 1000)]) : (status, body);
@@ -142,8 +142,8 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var root = Cid.Compute(1, Multicodec.Raw, RandomNumberGenerator.GetBytes(64));
-        await using var a = new GatewayStub(_ => (404, []));
-        await using var b = new GatewayStub(_ => (404, []));
+        await using var a = new HttpStub(_ => (404, []));
+        await using var b = new HttpStub(_ => (404, []));
 
         var e = await Assert.ThrowsAsync<CairnException>(() => Fetcher(a.Url, b.Url).FetchDagAsync(root, new MemoryBlockStore(), null, ct));
 
@@ -159,7 +159,7 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, data) = await BuildAsync(ct);
-        await using var honest = new GatewayStub(Honest(source));
+        await using var honest = new HttpStub(Honest(source));
         var store = new MemoryBlockStore();
 
         var result = await Fetcher(DeadPeer(), honest.Url).FetchDagAsync(root, store, null, ct);
@@ -198,7 +198,7 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, data) = await BuildAsync(ct);
-        await using var peer = new GatewayStub(Honest(source));
+        await using var peer = new HttpStub(Honest(source));
         var store = new MemoryBlockStore();
         using var http = new HttpClient();
 
@@ -215,7 +215,7 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, _) = await BuildAsync(ct);
-        await using var peer = new GatewayStub(Honest(source));
+        await using var peer = new HttpStub(Honest(source));
         using var http = new HttpClient();
         var options = new GatewayFetcherOptions { MaxBlockBytes = 1024 };
 
@@ -229,8 +229,8 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, data) = await BuildAsync(ct);
-        await using var silent = new GatewayStub(_ => (GatewayStub.Hang, []));
-        await using var honest = new GatewayStub(Honest(source));
+        await using var silent = new HttpStub(_ => (HttpStub.Hang, []));
+        await using var honest = new HttpStub(Honest(source));
         var store = new MemoryBlockStore();
         var options = new GatewayFetcherOptions { IdleTimeout = TimeSpan.FromSeconds(3) };
 
@@ -246,8 +246,8 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, data) = await BuildAsync(ct);
-        await using var rude = new GatewayStub(_ => (GatewayStub.Close, []));
-        await using var honest = new GatewayStub(Honest(source));
+        await using var rude = new HttpStub(_ => (HttpStub.Close, []));
+        await using var honest = new HttpStub(Honest(source));
         var store = new MemoryBlockStore();
 
         var result = await Fetcher(rude.Url, honest.Url).FetchDagAsync(root, store, null, ct);
@@ -261,7 +261,7 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var root = Cid.Compute(1, Multicodec.Raw, RandomNumberGenerator.GetBytes(64));
-        await using var rude = new GatewayStub(_ => (GatewayStub.Close, []));
+        await using var rude = new HttpStub(_ => (HttpStub.Close, []));
 
         var e = await Assert.ThrowsAsync<CairnException>(() => Fetcher(rude.Url).FetchDagAsync(root, new MemoryBlockStore(), null, ct));
 
@@ -274,7 +274,7 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, _) = await BuildAsync(ct);
-        await using var silent = new GatewayStub(_ => (GatewayStub.Hang, []));
+        await using var silent = new HttpStub(_ => (HttpStub.Hang, []));
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var fetch = Fetcher(silent.Url).FetchDagAsync(root, new MemoryBlockStore(), null, cancel.Token);
         while (silent.RequestCount == 0)
@@ -320,8 +320,8 @@ public sealed class GatewayFetcherTests
                     : honest(target),
                 _ => Honest(source, (cid, block) => cid == victim ? [.. block, 0] : block),
             };
-            await using var liar = new GatewayStub(lying);
-            await using var good = new GatewayStub(honest);
+            await using var liar = new HttpStub(lying);
+            await using var good = new HttpStub(honest);
             var withHonest = new MemoryBlockStore();
             var alone = new MemoryBlockStore();
 

@@ -2,17 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Cairn.Content.Tests.Exchange;
+namespace Cairn.Tests.Shared;
 
 /// <summary>
-/// A minimal HTTP/1.1 server on 127.0.0.1:0 standing in for a peer's gateway: every request's
-/// path and query go to a handler that decides the status and body. Tests use it for peers that
-/// misbehave on purpose (lie, truncate, refuse), which a real Cairn node never does.
+/// A minimal HTTP/1.1 server on 127.0.0.1:0: every request's path and query go to a handler that
+/// decides the status and body. Tests use it for peers that misbehave on purpose (lie, truncate,
+/// refuse), which a real Cairn node never does, and for plain servers of one file.
 /// </summary>
-internal sealed class GatewayStub : IAsyncDisposable
+internal sealed class HttpStub : IAsyncDisposable
 {
     private readonly TcpListener _listener;
-    private readonly Func<string, (int Status, byte[] Body)> _handler;
+    private readonly Func<string, CancellationToken, Task<(int Status, byte[] Body)>> _handler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _requests;
@@ -23,7 +23,12 @@ internal sealed class GatewayStub : IAsyncDisposable
     /// <summary>A status that makes the stub close the connection without answering.</summary>
     public const int Close = -2;
 
-    public GatewayStub(Func<string, (int Status, byte[] Body)> handler)
+    public HttpStub(Func<string, (int Status, byte[] Body)> handler)
+        : this((target, _) => Task.FromResult(handler(target)))
+    {
+    }
+
+    public HttpStub(Func<string, CancellationToken, Task<(int Status, byte[] Body)>> handler)
     {
         _handler = handler;
         _listener = new TcpListener(IPAddress.Loopback, 0);
@@ -94,7 +99,7 @@ internal sealed class GatewayStub : IAsyncDisposable
                 }
 
                 Interlocked.Increment(ref _requests);
-                var (status, body) = _handler(target);
+                var (status, body) = await _handler(target, _stop.Token);
                 if (status == Hang)
                 {
                     // A peer that accepted the request and then went silent.
@@ -106,11 +111,11 @@ internal sealed class GatewayStub : IAsyncDisposable
                     return;
                 }
 
-                var head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {(status == 200 ? "OK" : "Not Found")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                var head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {(status == 200 ? "OK" : status == 404 ? "Not Found" : "Error")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
                 await stream.WriteAsync(head, _stop.Token);
                 await stream.WriteAsync(body, _stop.Token);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+            catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or HttpRequestException)
             {
                 // The client went away or the stub is stopping.
             }
