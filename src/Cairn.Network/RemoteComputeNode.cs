@@ -124,7 +124,7 @@ public sealed class RemoteComputeNode : IComputeNode
         var channel = ChannelOrThrow();
         if (!channel.IsConnected)
         {
-            throw new CairnException(ErrorCode.ServiceUnavailable, $"Node {Id} is disconnected; it is asked again when it reconnects.");
+            throw new CairnException(ErrorCode.ServiceUnavailable, $"Node {Id} is disconnected; it is passed over until it reconnects.");
         }
 
         var id = Interlocked.Increment(ref _nextRequest);
