@@ -9,7 +9,7 @@ public static class CairnApiEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>/api/v1/orchestrator/...</c>, <c>/api/v1/agent/...</c>, <c>/api/v1/ledger/...</c>,
-    /// <c>/api/v1/content/...</c>, the trustless gateway <c>/ipfs/...</c> and the OpenAPI document
+    /// <c>/api/v1/replicas</c>, <c>/api/v1/content/...</c>, the trustless gateway <c>/ipfs/...</c> and the OpenAPI document
     /// at <c>/api/v1/openapi.json</c>. Call <see cref="CairnApiServiceCollectionExtensions.AddCairnApi"/> first.
     /// </summary>
     public static IEndpointRouteBuilder MapCairnApi(this IEndpointRouteBuilder endpoints)
@@ -20,6 +20,7 @@ public static class CairnApiEndpointRouteBuilderExtensions
         LedgerEndpoints.Map(endpoints);
         ContentEndpoints.Map(endpoints);
         ComputeEndpoints.Map(endpoints);
+        ReplicaEndpoints.Map(endpoints);
         endpoints.MapOpenApi(ApiRoutes.OpenApiDocument);
         return endpoints;
     }

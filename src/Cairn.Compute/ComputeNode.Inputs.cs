@@ -294,8 +294,13 @@ public sealed partial class ComputeNode
     }
 
     /// <summary>The first block of the DAG that is not in the store, in depth-first order; null when all are.</summary>
-    private async Task<Cid?> FindMissingAsync(Cid root, CancellationToken cancellationToken)
+    private async Task<Cid?> FindMissingAsync(Cid root, CancellationToken cancellationToken) =>
+        (await ScanDagAsync(root, cancellationToken).ConfigureAwait(false)).Missing;
+
+    /// <summary>The first block of the DAG not on the node (depth-first), or null and the bytes of its blocks.</summary>
+    private async Task<(Cid? Missing, long Bytes)> ScanDagAsync(Cid root, CancellationToken cancellationToken)
     {
+        var bytes = 0L;
         var visited = new HashSet<Cid>();
         var stack = new Stack<Cid>();
         stack.Push(root);
@@ -309,20 +314,22 @@ public sealed partial class ComputeNode
 
             if (cid.Codec == Multicodec.Raw)
             {
-                if (!await _repo.Blocks.HasAsync(cid, cancellationToken).ConfigureAwait(false))
+                if (await _repo.Blocks.GetSizeAsync(cid, cancellationToken).ConfigureAwait(false) is not { } size)
                 {
-                    return cid;
+                    return (cid, bytes);
                 }
 
+                bytes += size;
                 continue;
             }
 
             var block = await _repo.Blocks.GetAsync(cid, cancellationToken).ConfigureAwait(false);
             if (block is null)
             {
-                return cid;
+                return (cid, bytes);
             }
 
+            bytes += block.Length;
             var links = Content.BlockLinks.Get(cid, block);
             for (var i = links.Count - 1; i >= 0; i--)
             {
@@ -330,7 +337,7 @@ public sealed partial class ComputeNode
             }
         }
 
-        return null;
+        return (null, bytes);
     }
 
     /// <summary>A guest path in canonical form ("/a/b"): absolute, no "." or ".." segments.</summary>

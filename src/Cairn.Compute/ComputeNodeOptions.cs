@@ -43,6 +43,9 @@ public sealed record ComputeNodeOptions
     /// </summary>
     public IPeerSource? Peers { get; init; }
 
+    /// <summary>Where this node's trustless gateway listens, as peers reach it; null when unknown.</summary>
+    public string? GatewayUrl { get; init; }
+
     /// <summary>Limits for fetching from <see cref="Peers"/>.</summary>
     public GatewayFetcherOptions Fetch { get; init; } = new();
 

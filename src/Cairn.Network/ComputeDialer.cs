@@ -27,6 +27,7 @@ public sealed class ComputeDialer : IComputeCallback, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _background = new();
     private Task? _loop;
     private string? _sessionId;
     private int _sessions;
@@ -95,6 +96,8 @@ public sealed class ComputeDialer : IComputeCallback, IAsyncDisposable
         {
             await _loop.ConfigureAwait(false);
         }
+
+        await Task.WhenAll(_background.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         _channel.Dispose();
         _stop.Dispose();
@@ -236,8 +239,16 @@ public sealed class ComputeDialer : IComputeCallback, IAsyncDisposable
             case MessageTypes.Cancel:
                 await RunOrderAsync(message, () => _node.CancelAsync(WireCodec.Body(message, NetworkJsonContext.Default.CancelExecutionRequest), cancellationToken)).ConfigureAwait(false);
                 return;
-            case MessageTypes.GetInfo or MessageTypes.GetLocalBytes or MessageTypes.AskBid:
+            case MessageTypes.GetInfo or MessageTypes.GetLocalBytes or MessageTypes.AskBid or MessageTypes.GetReplica or MessageTypes.UnpinReplica:
                 await AnswerAsync(message, cancellationToken).ConfigureAwait(false);
+                return;
+            case MessageTypes.PinReplica:
+                // Fetching a copy can take minutes: answer from the background so the stream goes on
+                // (bids, orders). A copy still being made when the connection drops is finished anyway;
+                // the orchestrator asks again and gets the answer at once.
+                var pin = Task.Run(() => AnswerAsync(message, _stop.Token), CancellationToken.None);
+                _background[pin] = true;
+                _ = pin.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
                 return;
             default:
                 Log.RequestFailed(_logger, message.Type, "unknown message type");
@@ -267,6 +278,9 @@ public sealed class ComputeDialer : IComputeCallback, IAsyncDisposable
             {
                 MessageTypes.GetInfo => WireCodec.ToElement(await _node.GetInfoAsync(cancellationToken).ConfigureAwait(false), NetworkJsonContext.Default.NodeInfo),
                 MessageTypes.GetLocalBytes => WireCodec.ToElement(await _node.GetLocalBytesAsync(ParseCids(request), cancellationToken).ConfigureAwait(false), NetworkJsonContext.Default.Int64),
+                MessageTypes.PinReplica => WireCodec.ToElement(await Holder().PinReplicaAsync(Args(request, NetworkJsonContext.Default.ReplicaRequest), cancellationToken).ConfigureAwait(false), NetworkJsonContext.Default.ReplicaState),
+                MessageTypes.UnpinReplica => WireCodec.ToElement(await Holder().UnpinReplicaAsync(Args(request, NetworkJsonContext.Default.ReplicaRequest).Cid, cancellationToken).ConfigureAwait(false), NetworkJsonContext.Default.ReplicaState),
+                MessageTypes.GetReplica => WireCodec.ToElement(await Holder().GetReplicaAsync(Args(request, NetworkJsonContext.Default.ReplicaRequest).Cid, cancellationToken).ConfigureAwait(false), NetworkJsonContext.Default.ReplicaState),
                 _ => WireCodec.ToElement(await _node.AskBidAsync(Args(request, NetworkJsonContext.Default.AskBidRequest), cancellationToken).ConfigureAwait(false), NetworkJsonContext.Default.BidResult),
             };
             response = new ResponseBody(request.Id, result, null, null);
@@ -276,9 +290,18 @@ public sealed class ComputeDialer : IComputeCallback, IAsyncDisposable
             Log.RequestFailed(_logger, message.Type, e.Message);
             response = new ResponseBody(request.Id, null, e.Code.ToString(), e.Message);
         }
+        catch (Exception e) when (message.Type == MessageTypes.PinReplica && e is IOException or HttpRequestException or UnauthorizedAccessException)
+        {
+            // From the background: nobody else would tell the orchestrator, which would wait for its timeout.
+            Log.RequestFailed(_logger, message.Type, e.Message);
+            response = new ResponseBody(request.Id, null, nameof(ErrorCode.IoError), e.Message);
+        }
 
         await _channel.SendAsync(MessageTypes.Response, WireCodec.ToElement(response, NetworkJsonContext.Default.ResponseBody), cancellationToken).ConfigureAwait(false);
     }
+
+    private IReplicaHolder Holder() =>
+        _node as IReplicaHolder ?? throw new CairnException(ErrorCode.Unsupported, $"Node {_node.Id} keeps no replicas.");
 
     private static List<Cid> ParseCids(RequestBody request)
     {

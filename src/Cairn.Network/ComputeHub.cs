@@ -220,7 +220,7 @@ public sealed class ComputeHub : IAsyncDisposable
             // stream continues (its outbox is on disk) when its stream id is the same.
             var carried = existing is not null && existing.StreamId == hello.StreamId ? existing.Channel.LastReceived : 0;
             existing?.Close("the node started a new session");
-            var node = new RemoteComputeNode(info, hello.Did, hello.GatewayUrl, _options.RequestTimeout);
+            var node = new RemoteComputeNode(info, hello.Did, hello.GatewayUrl, _options.RequestTimeout, _options.PinTimeout);
             var session = new Session(Guid.NewGuid().ToString("N"), hello.Did, hello.StreamId, node);
             session.Channel = new ReliableChannel(new MemoryOutbox(), (m, ct) => DeliverAsync(session, m, ct), _time, carried);
             node.Channel = session.Channel;

@@ -12,6 +12,9 @@ public sealed record ComputeHubOptions
     /// <summary>How long a question to a node (info, local bytes, bid) may take.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a node may take to fetch and pin a replica (the replication manager may give less).</summary>
+    public TimeSpan PinTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>How long a new connection may take to send its hello.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
 }

@@ -36,6 +36,15 @@ public static class MessageTypes
     /// <summary>Orchestrator → node: <c>IComputeNode.CancelAsync</c> (no response).</summary>
     public const string Cancel = "cancel";
 
+    /// <summary>Orchestrator → node: <c>IReplicaHolder.PinReplicaAsync</c> (answered when the copy is pinned; the node keeps serving meanwhile).</summary>
+    public const string PinReplica = "pin-replica";
+
+    /// <summary>Orchestrator → node: <c>IReplicaHolder.UnpinReplicaAsync</c>.</summary>
+    public const string UnpinReplica = "unpin-replica";
+
+    /// <summary>Orchestrator → node: <c>IReplicaHolder.GetReplicaAsync</c>.</summary>
+    public const string GetReplica = "get-replica";
+
     /// <summary>Node → orchestrator: the answer to a request, correlated by its id.</summary>
     public const string Response = "response";
 

@@ -15,15 +15,17 @@ namespace Cairn.Network;
 /// <see cref="ComputeHubOptions.RequestTimeout"/> and fail at once while the node is disconnected, so the
 /// scheduler passes it over; orders (bid accepted, cancel) are kept and delivered when it reconnects.
 /// </summary>
-public sealed class RemoteComputeNode : IComputeNode
+public sealed class RemoteComputeNode : IComputeNode, IReplicaHolder
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource<ResponseBody>> _pending = new();
     private readonly TimeSpan _requestTimeout;
+    private readonly TimeSpan _pinTimeout;
     private long _nextRequest;
     private NodeInfo _info;
 
-    internal RemoteComputeNode(NodeInfo info, string did, string? gatewayUrl, TimeSpan requestTimeout)
+    internal RemoteComputeNode(NodeInfo info, string did, string? gatewayUrl, TimeSpan requestTimeout, TimeSpan pinTimeout)
     {
+        _pinTimeout = pinTimeout;
         _info = info;
         Id = info.Id;
         Did = did;
@@ -94,7 +96,30 @@ public sealed class RemoteComputeNode : IComputeNode
     }
 
     /// <inheritdoc />
+    public Task<ReplicaState> PinReplicaAsync(ReplicaRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ReplicaCallAsync(MessageTypes.PinReplica, request, _pinTimeout, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ReplicaState> UnpinReplicaAsync(string cid, CancellationToken cancellationToken = default) =>
+        ReplicaCallAsync(MessageTypes.UnpinReplica, new ReplicaRequest { Cid = cid }, _requestTimeout, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ReplicaState> GetReplicaAsync(string cid, CancellationToken cancellationToken = default) =>
+        ReplicaCallAsync(MessageTypes.GetReplica, new ReplicaRequest { Cid = cid }, _requestTimeout, cancellationToken);
+
+    /// <inheritdoc />
     public override string ToString() => $"remote node {Id}";
+
+    private async Task<ReplicaState> ReplicaCallAsync(string type, ReplicaRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var state = await CallAsync(type, WireCodec.ToElement(request, NetworkJsonContext.Default.ReplicaRequest), NetworkJsonContext.Default.ReplicaState, cancellationToken, timeout).ConfigureAwait(false);
+        return state.Cid == request.Cid
+            ? state
+            : throw new CairnException(ErrorCode.IntegrityViolation, $"Node {Id} answered about {state.Cid} when asked about {request.Cid}.");
+    }
 
     internal void OnResponse(ResponseBody response)
     {
@@ -119,8 +144,9 @@ public sealed class RemoteComputeNode : IComputeNode
     private ReliableChannel ChannelOrThrow() =>
         Channel ?? throw new CairnException(ErrorCode.ServiceUnavailable, $"Node {Id} has no connection.");
 
-    private async Task<T> CallAsync<T>(string type, JsonElement? args, JsonTypeInfo<T> resultInfo, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(string type, JsonElement? args, JsonTypeInfo<T> resultInfo, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? _requestTimeout;
         var channel = ChannelOrThrow();
         if (!channel.IsConnected)
         {
@@ -134,11 +160,11 @@ public sealed class RemoteComputeNode : IComputeNode
         try
         {
             await channel.SendAsync(type, WireCodec.ToElement(new RequestBody(id, args), NetworkJsonContext.Default.RequestBody), cancellationToken).ConfigureAwait(false);
-            response = await waiter.Task.WaitAsync(_requestTimeout, cancellationToken).ConfigureAwait(false);
+            response = await waiter.Task.WaitAsync(limit, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            throw new CairnException(ErrorCode.Timeout, $"Node {Id} did not answer \"{type}\" within {_requestTimeout.TotalSeconds:0.#}s.");
+            throw new CairnException(ErrorCode.Timeout, $"Node {Id} did not answer \"{type}\" within {limit.TotalSeconds:0.#}s.");
         }
         finally
         {

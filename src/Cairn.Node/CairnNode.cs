@@ -16,6 +16,7 @@ using Cairn.Network;
 using Cairn.Network.Admission;
 using Cairn.Orchestrator;
 using Cairn.Orchestrator.Ranking;
+using Cairn.Orchestrator.Replication;
 using Cairn.Orchestrator.Scheduling;
 using Cairn.Orchestrator.Store;
 using Cairn.Content.Storage;
@@ -47,6 +48,7 @@ public sealed class CairnNode : IAsyncDisposable
     private readonly WorkerPool _workers;
     private readonly WebApplication _api;
     private readonly ComputeHub _hub;
+    private readonly ReplicationManager _replication;
     private int _stopped;
 
     private CairnNode(NodeStartup s)
@@ -60,6 +62,7 @@ public sealed class CairnNode : IAsyncDisposable
         _workers = s.Workers!;
         _api = s.Api!;
         _hub = s.Hub!;
+        _replication = s.Replication!;
         Home = s.Home!;
         Orchestrator = s.Orchestrator!;
         NodeDid = s.NodeDid!;
@@ -133,6 +136,7 @@ public sealed class CairnNode : IAsyncDisposable
         }
 
         await _hub.DisposeAsync();
+        await _replication.DisposeAsync();
         await _api.StopAsync(cancellationToken);
         await _api.DisposeAsync();
         await _workers.DisposeAsync();
@@ -270,6 +274,17 @@ public sealed class CairnNode : IAsyncDisposable
         var admission = new NodeAdmission(options.Admission, options.AllowedNodes, home.AdmissionPath, time);
         s.Hub = new ComputeHub(options.Network, admission, s.Workers, new DirectorySink(directory, s.Orchestrator, s.Workers), time, s.LoggerFactory.CreateLogger<ComputeHub>());
 
+        // Replicated pins (`cairn pin add CID --replicas N`): a holder away longer than a lost node's
+        // timeout is replaced, so a restart of this process does not re-replicate what is only reconnecting.
+        var replicas = SqliteReplicaStore.Open(home.ReplicasPath);
+        s.Disposables.Add(replicas);
+        s.Replication = new ReplicationManager(
+            replicas,
+            directory,
+            (options.Replication ?? new ReplicationOptions()) with { MissingGrace = options.Network.LostTimeout, PinTimeout = options.Network.PinTimeout },
+            time,
+            s.LoggerFactory.CreateLogger<ReplicationManager>());
+
         // Whatever a previous run left on this node died with it: fail those executions and look at
         // every unfinished job and unsettled deal again, before the workers start.
         await s.Orchestrator.RecoverAsync([nodeId], cancellationToken);
@@ -279,6 +294,7 @@ public sealed class CairnNode : IAsyncDisposable
         await s.Api.StartAsync(cancellationToken);
         s.ApiUrl = BoundUrl(s.Api);
         s.Hub.Start();
+        s.Replication.Start();
     }
 
     private static WebApplication BuildApi(NodeStartup s, NodeOptions options, INodeDirectory directory)
@@ -309,6 +325,7 @@ public sealed class CairnNode : IAsyncDisposable
         services.AddSingleton<IBlockStore>(s.Content!.Blocks);
         services.AddSingleton<IExecutionLogs>(s.Compute!);
         services.AddSingleton(s.Hub!);
+        services.AddSingleton(s.Replication!);
 
         // Results live on the compute node that ran the job; this gateway fetches what it lacks from them.
         services.AddSingleton(new Content.Exchange.GatewayFetcher(Track(s, new HttpClient()), new Remote.HubPeerSource(s.Hub!)));
@@ -415,6 +432,8 @@ public sealed class CairnNode : IAsyncDisposable
 
         public ComputeHub? Hub { get; set; }
 
+        public ReplicationManager? Replication { get; set; }
+
         public WebApplication? Api { get; set; }
 
         public Uri? ApiUrl { get; set; }
@@ -432,6 +451,11 @@ public sealed class CairnNode : IAsyncDisposable
             if (Hub is not null)
             {
                 await Hub.DisposeAsync();
+            }
+
+            if (Replication is not null)
+            {
+                await Replication.DisposeAsync();
             }
 
             if (Api is not null)

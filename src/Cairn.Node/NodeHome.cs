@@ -52,6 +52,9 @@ public sealed class NodeHome
     /// <summary>A compute-only node's outbox: reports kept until the orchestrator acknowledges them.</summary>
     public string OutboxPath => Path.Combine(Root, "network", "outbox.db");
 
+    /// <summary>An orchestrator's replicated pins and who holds them.</summary>
+    public string ReplicasPath => Path.Combine(Root, "jobs", "replicas.db");
+
     /// <summary>An orchestrator's admission decisions about remote compute nodes.</summary>
     public string AdmissionPath => Path.Combine(Root, "network", "admission.json");
 

@@ -91,6 +91,9 @@ public sealed record NodeOptions
     /// <summary>Heartbeats and the lost-node timeout of remote compute connections (both sides).</summary>
     public Cairn.Network.ComputeHubOptions Network { get; init; } = new();
 
+    /// <summary>How replicated pins are kept (null: defaults; the grace period and pin timeout come from <see cref="Network"/>).</summary>
+    public Cairn.Orchestrator.Replication.ReplicationOptions? Replication { get; init; }
+
     /// <summary>Log to the console at this level and above; null: no logging.</summary>
     public Microsoft.Extensions.Logging.LogLevel? ConsoleLogLevel { get; init; }
 }

@@ -20,4 +20,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Worker {Worker} could not use the job store: {Reason}")]
     public static partial void StoreUnavailable(ILogger logger, string worker, string reason);
+
+    [LoggerMessage(EventId = 5050, Level = LogLevel.Information, Message = "Replica of {Cid} pinned on {Node} ({Bytes} bytes, {Fetched} fetched)")]
+    public static partial void ReplicaPinned(ILogger logger, string cid, string node, long bytes, long fetched);
+
+    [LoggerMessage(EventId = 5051, Level = LogLevel.Warning, Message = "Replica of {Cid} could not be pinned on {Node}: {Reason}")]
+    public static partial void ReplicaPinFailed(ILogger logger, string cid, string node, string reason);
+
+    [LoggerMessage(EventId = 5052, Level = LogLevel.Warning, Message = "Replica of {Cid} on {Node} is lost: {Reason}")]
+    public static partial void ReplicaLost(ILogger logger, string cid, string node, string reason);
+
+    [LoggerMessage(EventId = 5053, Level = LogLevel.Information, Message = "Replica of {Cid} on {Node} dropped: {Reason}")]
+    public static partial void ReplicaDropped(ILogger logger, string cid, string node, string reason);
+
+    [LoggerMessage(EventId = 5054, Level = LogLevel.Error, Message = "A replication round failed")]
+    public static partial void ReplicationRoundFailed(ILogger logger, Exception exception);
 }

@@ -38,6 +38,9 @@ namespace Cairn.ApiModels;
 [JsonSerializable(typeof(ListResponse<ContentEntryView>))]
 [JsonSerializable(typeof(ListResponse<ComputeAdmissionView>))]
 [JsonSerializable(typeof(ComputeAdmissionView))]
+[JsonSerializable(typeof(PinReplicasRequest))]
+[JsonSerializable(typeof(ReplicaView))]
+[JsonSerializable(typeof(ListResponse<ReplicaView>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

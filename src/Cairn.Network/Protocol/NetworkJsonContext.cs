@@ -24,6 +24,8 @@ namespace Cairn.Network.Protocol;
 [JsonSerializable(typeof(BidAcceptedRequest))]
 [JsonSerializable(typeof(CancelExecutionRequest))]
 [JsonSerializable(typeof(ExecutionReport))]
+[JsonSerializable(typeof(ReplicaRequest))]
+[JsonSerializable(typeof(ReplicaState))]
 [JsonSerializable(typeof(long))]
 internal sealed partial class NetworkJsonContext : JsonSerializerContext
 {
