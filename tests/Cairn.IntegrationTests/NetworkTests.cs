@@ -2,6 +2,7 @@ using System.Globalization;
 using Cairn.ApiModels;
 using Cairn.Client;
 using Cairn.Jobs;
+using Cairn.Storage;
 
 namespace Cairn.IntegrationTests;
 
@@ -212,6 +213,66 @@ public class NetworkTests
         using var copy = new MemoryStream();
         await exporter.WriteFileAsync(await exporter.ResolvePathAsync(output + "/up/words.txt", ct), copy, ct);
         Assert.Equal("LIVES ON THE ORCHESTRATOR\n", System.Text.Encoding.UTF8.GetString(copy.ToArray()));
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Devstack_ReplicatedPin_KeepsTwoCopies_AndRepairsFromTheSurvivorWhenAHolderIsKilled()
+    {
+        var ct = TestContext.Current;
+        using var dir = new TempDir();
+        var orchestratorHome = dir.Combine("orchestrator");
+        using var orchestrator = await StartAsync(Orchestrator(orchestratorHome), orchestratorHome, ct);
+        using var computes = await ComputeSet.StartAsync(dir, 3, orchestrator.Api, LostTimeout, ct);
+        using var client = new CairnClient(orchestrator.Api);
+        await WaitForNodesAsync(client, 3, ct);
+
+        // The data is on node 1 only: not on the orchestrator, not on the other nodes.
+        Directory.CreateDirectory(dir.Combine("in"));
+        var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes((3 * 256 * 1024) + 5);
+        await File.WriteAllBytesAsync(dir.Combine("in", "data.bin"), bytes, ct);
+        var root = await JobLoopTests.AddAsync(dir.Combine("compute-1"), dir.Combine("in"), ct);
+
+        var added = await CairnProcess.RunAsync(["pin", "add", root, "--replicas", "2", "--wait", "--timeout", "120", "--api", orchestrator.Api.ToString()], ct);
+        Assert.True(added.ExitCode == 0, added.Stderr);
+        Assert.Contains("2/2 ok", added.Stdout, StringComparison.Ordinal);
+
+        // Data locality: the node that had the data keeps one copy; one other node fetched the other.
+        var view = await client.GetReplicasAsync(root, ct);
+        Assert.Equal(2, view.Healthy);
+        Assert.Contains(view.Holders, h => h.NodeID == computes[0].Node && h.State == "pinned");
+        var second = Assert.Single(view.Holders, h => h.NodeID != computes[0].Node).NodeID;
+        var spare = Assert.Single(computes, c => c.Node != computes[0].Node && c.Node != second);
+
+        // kill -9 the node the data came from: the survivor is now the only source of the next copy.
+        computes[0].Kill9();
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        while (true)
+        {
+            view = await client.GetReplicasAsync(root, ct);
+            if (view.Healthy == 2 && view.Holders.Any(h => h.NodeID == spare.Node && h.State == "pinned"))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no repair: {view.Status} {view.Message} | {string.Join(" | ", view.Holders.Select(h => $"{h.NodeID[^6..]} {h.State} {h.Message}"))}");
+            await Task.Delay(200, ct);
+        }
+
+        Assert.Equal("ok", view.Status);
+        Assert.Equal("lost", Assert.Single(view.Holders, h => h.NodeID == computes[0].Node).State);
+
+        // The new copy is whole on the spare node: its own gateway (which serves only what it holds)
+        // gives every block, each verified against its CID on the way.
+        using var http = new HttpClient();
+        var store = new MemoryBlockStore();
+        var fetched = await new Cairn.Content.Exchange.GatewayFetcher(http, new Cairn.Content.Exchange.StaticPeerSource([spare.Api])).FetchDagAsync(Cairn.Multiformats.Cid.Parse(root), store, null, ct);
+        Assert.True(fetched.BytesFetched > bytes.Length);
+
+        var status = await CairnProcess.RunAsync(["pin", "status", root, "--output", "json", "--api", orchestrator.Api.ToString()], ct);
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(status.Stdout)!;
+        Assert.Equal(2, (int)json["Healthy"]!);
+        Assert.Equal(3, json["Holders"]!.AsArray().Count);
     }
 
     private static List<string> Orchestrator(string home, string lostTimeout = LostTimeout, bool market = false) =>

@@ -36,6 +36,7 @@ public sealed class ReplicationManager : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Cid, string Node), DateTimeOffset> _missingSince = new();
     private readonly ConcurrentDictionary<(string Cid, string Node), DateTimeOffset> _verifiedAt = new();
     private readonly ConcurrentDictionary<(string Cid, string Node), int> _failures = new();
+    private readonly ConcurrentDictionary<(string Cid, string Node), DateTimeOffset> _retryAt = new();
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _pinning = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _repairs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _messages = new(StringComparer.Ordinal);
@@ -313,10 +314,19 @@ public sealed class ReplicationManager : IAsyncDisposable
     {
         var cid = record.Cid;
         var taken = record.Holders.Where(h => h.State == Pinned).Select(h => h.Node).ToHashSet(StringComparer.Ordinal);
-        var eligible = _directory.Nodes.Where(n => n is IReplicaHolder && !taken.Contains(n.Id.ToString())).ToList();
-        if (eligible.Count == 0)
+        var others = _directory.Nodes.Where(n => n is IReplicaHolder && !taken.Contains(n.Id.ToString())).ToList();
+        if (others.Count == 0)
         {
             _messages[cid] = $"{alive.Count} of {record.Replicas} copies; no other connected node can take one";
+            return;
+        }
+
+        // A node that failed waits before it is asked again (2 s doubling to 5 min), so content that is
+        // nowhere does not keep every node fetching; the last failure stays in the pin's message.
+        var now = _time.GetUtcNow();
+        var eligible = others.Where(n => _retryAt.GetValueOrDefault((cid, n.Id.ToString())) <= now).ToList();
+        if (eligible.Count == 0)
+        {
             return;
         }
 
@@ -393,6 +403,7 @@ public sealed class ReplicationManager : IAsyncDisposable
             await _store.SetHolderAsync(cid, new ReplicaHolderRecord(id, Pinned, state.Bytes, holder.GatewayUrl, now, null), CancellationToken.None).ConfigureAwait(false);
             _verifiedAt[(cid, id)] = now;
             _failures.TryRemove((cid, id), out _);
+            _retryAt.TryRemove((cid, id), out _);
             Log.ReplicaPinned(_logger, cid, id, state.Bytes, state.BytesFetched);
         }
         catch (Exception e) when (e is CairnException or OperationCanceledException or Microsoft.Data.Sqlite.SqliteException)
@@ -403,7 +414,8 @@ public sealed class ReplicationManager : IAsyncDisposable
             }
 
             var reason = e is OperationCanceledException ? $"no copy within {_options.PinTimeout.TotalSeconds:0}s" : e.Message;
-            _failures.AddOrUpdate((cid, id), 1, (_, n) => n + 1);
+            var failures = _failures.AddOrUpdate((cid, id), 1, (_, n) => n + 1);
+            _retryAt[(cid, id)] = _time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(failures, 9))));
             _messages[cid] = $"node {id} could not make a copy: {reason}";
             Log.ReplicaPinFailed(_logger, cid, id, reason);
         }
@@ -415,7 +427,7 @@ public sealed class ReplicationManager : IAsyncDisposable
     private void ForgetMemory(string cid)
     {
         _messages.TryRemove(cid, out _);
-        foreach (var dictionary in new[] { _missingSince, _verifiedAt })
+        foreach (var dictionary in new[] { _missingSince, _verifiedAt, _retryAt })
         {
             foreach (var key in dictionary.Keys.Where(k => k.Cid == cid))
             {

@@ -154,6 +154,9 @@ public sealed class ReplicationManagerTests : IDisposable
         var view = (await manager.GetAsync(Root, TestContext.Token))!;
         Assert.Equal(2, view.Healthy);
         Assert.False(nodes[0].Pinned.ContainsKey(Root.ToString()));
+
+        // The failed node waits out its backoff instead of being asked again at once.
+        Assert.Single(nodes[0].PinRequests);
     }
 
     [Fact]
