@@ -472,7 +472,10 @@ public sealed class ReplicationManager : IAsyncDisposable
             holders.Add(new ReplicaHolderView { NodeID = node, State = "pinning" });
         }
 
-        var status = healthy >= record.Replicas ? "ok" : pinning.Count > 0 || away > 0 ? "repairing" : "under-replicated";
+        // Short of copies with a reason on record (no node can take one, a node failed to) is
+        // under-replicated; otherwise copies are on their way (a new pin, holders away for now).
+        var reason = _messages.GetValueOrDefault(record.Cid);
+        var status = healthy >= record.Replicas ? "ok" : pinning.Count > 0 || away > 0 || reason is null ? "repairing" : "under-replicated";
         return new ReplicaView
         {
             Cid = record.Cid,
@@ -480,7 +483,7 @@ public sealed class ReplicationManager : IAsyncDisposable
             Name = record.Name,
             Healthy = healthy,
             Status = status,
-            Message = status == "ok" ? null : _messages.GetValueOrDefault(record.Cid) ?? (status == "repairing" ? null : $"{healthy} of {record.Replicas} copies"),
+            Message = status == "ok" ? null : reason,
             Holders = holders,
             CreateTime = record.CreatedAt,
         };
