@@ -26,7 +26,6 @@ public sealed class ComputeHub : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly string _id = Guid.NewGuid().ToString("N");
     private Task? _monitor;
@@ -209,8 +208,10 @@ public sealed class ComputeHub : IAsyncDisposable
     {
         lock (_lock)
         {
-            // A node the hub has seen that comes without a session is a new process: what it ran is gone.
-            var restarted = hello.SessionId is null && !_seen.Add(hello.Did);
+            // A node that comes without a session is a new process: what it ran is gone. That holds also for
+            // a node this hub has not seen (the orchestrator restarted too): its executions in the job store
+            // are failed on its ready (none for a node that never ran any).
+            var restarted = hello.SessionId is null;
             if (_sessions.TryGetValue(hello.Did, out var existing) && existing.Id == hello.SessionId)
             {
                 return (existing, true, false);

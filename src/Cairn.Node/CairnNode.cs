@@ -246,7 +246,9 @@ public sealed class CairnNode : IAsyncDisposable
             nodeMarket);
 
         var directory = new InMemoryNodeDirectory();
+        // Executions on remote nodes survive an orchestrator restart: give the nodes a lost timeout to dial in.
         var schedulerOptions = options.Scheduler ?? new SchedulerOptions();
+        schedulerOptions = schedulerOptions with { ReconnectGrace = schedulerOptions.ReconnectGrace ?? options.Network.LostTimeout };
         var market = options.MarketEnabled ? new LedgerMarket(s.Ledger, orchestratorKey, time) : null;
         var scheduler = new JobScheduler(
             s.Jobs,

@@ -14,7 +14,7 @@ internal sealed class DirectorySink(InMemoryNodeDirectory directory, JobOrchestr
         {
             // Its reports from before the restart were replayed first; whatever is still live on it died with
             // the old process: fail those executions and look at their jobs again.
-            await orchestrator.RecoverAsync([node.Id], cancellationToken);
+            await orchestrator.RecoverNodeAsync(node.Id, cancellationToken);
         }
 
         directory.Add(node);

@@ -132,15 +132,32 @@ public sealed class JobOrchestrator : IComputeCallback
     /// <param name="restartedNodes">The compute nodes that restarted with this orchestrator and know no executions.</param>
     /// <param name="cancellationToken">Cancels the recovery.</param>
     /// <returns>How many jobs were queued for a look.</returns>
-    public async Task<int> RecoverAsync(IReadOnlyCollection<NodeId> restartedNodes, CancellationToken cancellationToken = default)
+    public Task<int> RecoverAsync(IReadOnlyCollection<NodeId> restartedNodes, CancellationToken cancellationToken = default) =>
+        RecoverAsync(restartedNodes, everyJob: true, cancellationToken);
+
+    /// <summary>
+    /// A compute node came back as a new process (it knows no executions): its live executions are
+    /// Failed "node restarted" and only their jobs get an evaluation. A node that never ran anything
+    /// here costs one read of the unfinished executions.
+    /// </summary>
+    /// <returns>How many jobs were queued for a look.</returns>
+    public Task<int> RecoverNodeAsync(NodeId node, CancellationToken cancellationToken = default) =>
+        RecoverAsync([node], everyJob: false, cancellationToken);
+
+    private async Task<int> RecoverAsync(IReadOnlyCollection<NodeId> restartedNodes, bool everyJob, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(restartedNodes);
         var jobs = new HashSet<JobId>();
         foreach (var execution in await _store.ListUnfinishedExecutionsAsync(cancellationToken))
         {
-            jobs.Add(execution.JobId);
+            if (everyJob)
+            {
+                jobs.Add(execution.JobId);
+            }
+
             if (ExecutionStateMachine.IsActive(execution.State) && restartedNodes.Contains(execution.NodeId))
             {
+                jobs.Add(execution.JobId);
                 try
                 {
                     await _store.UpdateExecutionAsync(

@@ -7,7 +7,7 @@ namespace Cairn.IntegrationTests;
 internal sealed class LoopbackProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _target;
+    private int _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private readonly List<(TcpClient In, TcpClient Out)> _links = [];
@@ -23,6 +23,13 @@ internal sealed class LoopbackProxy : IAsyncDisposable
     public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
     public int Cuts { get; private set; }
+
+    /// <summary>Where new connections go (a restarted server listens on a new port).</summary>
+    public int TargetPort
+    {
+        get => Volatile.Read(ref _target);
+        set => Volatile.Write(ref _target, value);
+    }
 
     /// <summary>Resets every live connection (RST both ways); new connections go through as before.</summary>
     public int CutAll()
@@ -67,7 +74,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
             var outbound = new TcpClient();
             try
             {
-                await outbound.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+                await outbound.ConnectAsync(IPAddress.Loopback, TargetPort, _stop.Token);
             }
             catch (SocketException)
             {

@@ -216,6 +216,50 @@ public class NetworkTests
     }
 
     [Fact(Timeout = 240_000)]
+    public async Task OrchestratorRestart_MidJob_TheRemoteExecutionLivesOnAndCompletesOnce()
+    {
+        var ct = TestContext.Current;
+        using var dir = new TempDir();
+        var home = dir.Combine("orchestrator");
+
+        // The orchestrator's lost timeout is also how long after a start it waits for its nodes to dial in.
+        var orchestrator = await StartAsync(Orchestrator(home, lostTimeout: "30"), home, ct);
+        try
+        {
+            await using var proxy = new LoopbackProxy(orchestrator.Api.Port);
+            using var computes = await ComputeSet.StartAsync(dir, 1, proxy.Url, "30", ct);
+            var client = new CairnClient(orchestrator.Api);
+            await WaitForNodesAsync(client, 1, ct);
+            var jobId = (await client.SubmitJobAsync(Modules.TasksSpec(["sleepy", "5000"]), null, ct)).JobID;
+            var running = await WaitForAsync(client, jobId, job => job.Executions.Any(e => e.State == ExecutionState.Running) ? job : null, "the execution to run", ct);
+            var execution = Assert.Single(running.Executions);
+
+            // Restart the orchestrator while the execution runs on the remote node; the node dials the same
+            // address (the proxy) and reaches the new process.
+            Assert.Equal(0, await orchestrator.TerminateAsync(ct));
+            orchestrator.Dispose();
+            client.Dispose();
+            orchestrator = await StartAsync(Orchestrator(home, lostTimeout: "30"), home, ct);
+            proxy.TargetPort = orchestrator.Api.Port;
+            client = new CairnClient(orchestrator.Api);
+
+            var done = await WaitForAsync(client, jobId, job => JobStateMachine.IsTerminal(job.Job.State) ? job : null, "the job to end", ct);
+            Assert.True(done.Job.State == JobState.Completed, done.Job.StateMessage + " | " + string.Join(" | ", done.Executions.Select(e => $"{e.State} {e.StateMessage}")));
+
+            // The execution that ran before the restart is the one that completed: nothing was failed as
+            // "no longer connected" and placed again.
+            var only = Assert.Single(done.Executions);
+            Assert.Equal(execution.ID, only.ID);
+            Assert.Equal(ExecutionState.Completed, only.State);
+            client.Dispose();
+        }
+        finally
+        {
+            orchestrator.Dispose();
+        }
+    }
+
+    [Fact(Timeout = 240_000)]
     public async Task Devstack_ReplicatedPin_KeepsTwoCopies_AndRepairsFromTheSurvivorWhenAHolderIsKilled()
     {
         var ct = TestContext.Current;

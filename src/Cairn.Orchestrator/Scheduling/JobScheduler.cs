@@ -32,6 +32,7 @@ public sealed partial class JobScheduler
     private readonly TimeProvider _time;
     private readonly IMarket? _market;
     private readonly MarketOptions _marketOptions;
+    private readonly DateTimeOffset _reconnectGraceEnds;
 
     /// <summary>Creates a scheduler without a market: every job runs free.</summary>
     public JobScheduler(IJobStore store, INodeDirectory nodes, NodeSelector selector, SchedulerOptions options, TimeProvider time)
@@ -49,6 +50,7 @@ public sealed partial class JobScheduler
         _selector = selector ?? throw new ArgumentNullException(nameof(selector));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? throw new ArgumentNullException(nameof(time));
+        _reconnectGraceEnds = time.GetUtcNow() + (options.ReconnectGrace ?? TimeSpan.Zero);
     }
 
     /// <summary>
@@ -99,7 +101,13 @@ public sealed partial class JobScheduler
         for (var i = 0; i < executions.Count; i++)
         {
             var e = executions[i];
-            if (ExecutionStateMachine.IsActive(e.State) && _nodes.Find(e.NodeId) is null)
+            if (ExecutionStateMachine.IsActive(e.State) && _nodes.Find(e.NodeId) is null && now < _reconnectGraceEnds)
+            {
+                // The orchestrator has just started: its remote nodes are dialing in again and their
+                // executions live on. ScheduleTimeoutsAsync books a look at the end of the grace period.
+                continue;
+            }
+            else if (ExecutionStateMachine.IsActive(e.State) && _nodes.Find(e.NodeId) is null)
             {
                 // The node left (or the orchestrator restarted without it): nothing will report on this execution.
                 executions[i] = await StopAsync(e, ExecutionState.Failed, $"node {e.NodeId} is no longer connected", cancellationToken);
@@ -522,6 +530,11 @@ public sealed partial class JobScheduler
         if (recheck is { } r)
         {
             deadlines.Add(r);
+        }
+
+        if (now < _reconnectGraceEnds && executions.Any(e => ExecutionStateMachine.IsActive(e.State) && _nodes.Find(e.NodeId) is null))
+        {
+            deadlines.Add(_reconnectGraceEnds);
         }
 
         var next = deadlines.Where(d => d > now).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();

@@ -24,6 +24,13 @@ public sealed record SchedulerOptions
     /// <summary>Claims of one evaluation before it is marked failed.</summary>
     public int EvaluationMaxAttempts { get; init; } = 5;
 
+    /// <summary>
+    /// After this scheduler starts, how long executions on nodes not in the directory are left alone
+    /// instead of failed: remote nodes dial in again after an orchestrator restart, and their executions
+    /// live on (null: none, an absent node's executions fail at once).
+    /// </summary>
+    public TimeSpan? ReconnectGrace { get; init; }
+
     /// <summary>How long an idle worker waits before looking at the queue again.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 

@@ -65,6 +65,31 @@ public class SchedulerFlowTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task ReconnectGrace_AbsentNodeRightAfterStart_KeepsItsExecutionUntilTheGraceEnds()
+    {
+        // The scheduler has just started (an orchestrator restart): a node not dialed in yet keeps its
+        // execution for the grace period; a node still absent after it is given up.
+        await using var h = await OrchestratorHarness.CreateAsync(new SchedulerOptions { ReconnectGrace = TimeSpan.FromSeconds(30) });
+        var node = h.AddNode("n-a", FakeBehavior.RunUntilTold);
+        var job = await h.SubmitAsync(TestJobs.Noop(type: JobType.Daemon));
+        Assert.Single(node.Running);
+
+        h.Nodes.Remove(node.Id);
+        await h.Store.EnqueueEvaluationAsync(
+            new EvaluationRecord { Id = EvaluationId.New(), JobId = job.Job.Id, TriggeredBy = EvaluationTrigger.NodeUpdated, WaitUntil = h.Clock.GetUtcNow() },
+            "node-directory",
+            TestContext.Token);
+        await h.DrainAsync();
+        Assert.Equal(ExecutionState.Running, Assert.Single(await h.ExecutionsAsync(job.Job.Id)).State);
+
+        // The pass booked a look at the end of the grace period; the node is still away then.
+        h.Clock.Advance(TimeSpan.FromSeconds(31));
+        await h.DrainAsync();
+        var execution = Assert.Single(await h.ExecutionsAsync(job.Job.Id));
+        Assert.Equal((ExecutionState.Failed, "node n-a is no longer connected"), (execution.State, execution.StateMessage));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Daemon_NodeThatLeaves_HasItsExecutionFailedAndTheJobWaits()
     {
         await using var h = await OrchestratorHarness.CreateAsync();
