@@ -9,6 +9,13 @@ public sealed partial class CairnClient
     public Task<ListResponse<ComputeAdmissionView>> ListComputeNodesAsync(CancellationToken cancellationToken = default) =>
         GetJsonAsync("api/v1/compute/nodes", ApiJsonContext.Default.ListResponseComputeAdmissionView, cancellationToken);
 
+    /// <summary>The connected nodes that announced holding <paramref name="cid"/>'s whole DAG (provider records).</summary>
+    public Task<ListResponse<ProviderView>> ListProvidersAsync(string cid, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(cid);
+        return GetJsonAsync($"api/v1/compute/providers/{Escape(cid)}", ApiJsonContext.Default.ListResponseProviderView, cancellationToken);
+    }
+
     /// <summary>Admits a node (it joins on its next dial).</summary>
     public Task<ComputeAdmissionView> ApproveNodeAsync(string did, CancellationToken cancellationToken = default) => DecideAsync(did, "approve", cancellationToken);
 

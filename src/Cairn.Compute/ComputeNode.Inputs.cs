@@ -124,6 +124,7 @@ public sealed partial class ComputeNode
             fetched = await FetchAsync(fetcher, cid, what, cancellationToken).ConfigureAwait(false);
         }
 
+        NoteInput(cid);
         if (fetched is null || fetched.BlocksFetched == 0 && fetched.BytesFetched == 0)
         {
             return (cid, new Origin("local", [], 0, 0));

@@ -190,6 +190,7 @@ public sealed class ComputeDialer : IComputeCallback, IAsyncDisposable
         Log.Joined(_logger, _options.Orchestrator, welcome.SessionId);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeats = HeartbeatAsync(watch.Token);
+        var provide = _node is IProvidedRoots roots ? ProvideAsync(roots, watch.Token) : Task.CompletedTask;
         try
         {
             await _channel.RunAsync(
@@ -202,9 +203,53 @@ public sealed class ComputeDialer : IComputeCallback, IAsyncDisposable
         {
             await watch.CancelAsync().ConfigureAwait(false);
             await heartbeats.ConfigureAwait(false);
+            await provide.ConfigureAwait(false);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Sends the node's provider records after the connect and again whenever they change (looked at every
+    /// <see cref="ComputeDialerOptions.ProvideInterval"/>). A control frame: a lost one is replaced by the next.
+    /// </summary>
+    private async Task ProvideAsync(IProvidedRoots roots, CancellationToken cancellationToken)
+    {
+        string? sent = null;
+        using var timer = new PeriodicTimer(_options.ProvideInterval, _time);
+        try
+        {
+            do
+            {
+                if (!_channel.IsConnected)
+                {
+                    continue;
+                }
+
+                IReadOnlyList<ProvidedRoot> current;
+                try
+                {
+                    current = await roots.GetProvidedRootsAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is CairnException or IOException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    Log.RequestFailed(_logger, MessageTypes.Provide, e.Message);
+                    continue;
+                }
+
+                var fingerprint = string.Join('\n', current.Select(r => r.Cid).Order(StringComparer.Ordinal));
+                if (fingerprint != sent)
+                {
+                    await _channel.SendControlAsync(MessageTypes.Provide, WireCodec.ToElement(new ProvideBody(current), NetworkJsonContext.Default.ProvideBody), cancellationToken).ConfigureAwait(false);
+                    sent = fingerprint;
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection ended.
+        }
     }
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)

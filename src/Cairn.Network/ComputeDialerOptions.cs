@@ -15,6 +15,9 @@ public sealed record ComputeDialerOptions
     /// <summary>An orchestrator silent this long is presumed gone: the connection is dropped and dialed again.</summary>
     public TimeSpan SilenceTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often the node's provider records are looked at and, when they changed, sent again.</summary>
+    public TimeSpan ProvideInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The first wait before dialing again.</summary>
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
 

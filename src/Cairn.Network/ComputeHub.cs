@@ -258,6 +258,9 @@ public sealed class ComputeHub : IAsyncDisposable
                 await _sink.NodeReadyAsync(session.Node, session.Restarted, cancellationToken).ConfigureAwait(false);
                 session.Restarted = false;
                 break;
+            case MessageTypes.Provide:
+                session.Node.OnProvide(WireCodec.Body(message, NetworkJsonContext.Default.ProvideBody).Roots);
+                break;
             case MessageTypes.Response:
                 session.Node.OnResponse(WireCodec.Body(message, NetworkJsonContext.Default.ResponseBody));
                 break;

@@ -45,6 +45,9 @@ public static class MessageTypes
     /// <summary>Orchestrator → node: <c>IReplicaHolder.GetReplicaAsync</c>.</summary>
     public const string GetReplica = "get-replica";
 
+    /// <summary>Node → orchestrator (control): the node's provider records, whole (sent after each connect and when they change).</summary>
+    public const string Provide = "provide";
+
     /// <summary>Node → orchestrator: the answer to a request, correlated by its id.</summary>
     public const string Response = "response";
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Cairn.Jobs;
@@ -22,6 +23,7 @@ public sealed class RemoteComputeNode : IComputeNode, IReplicaHolder
     private readonly TimeSpan _pinTimeout;
     private long _nextRequest;
     private NodeInfo _info;
+    private FrozenDictionary<string, long>? _provided;
 
     internal RemoteComputeNode(NodeInfo info, string did, string? gatewayUrl, TimeSpan requestTimeout, TimeSpan pinTimeout)
     {
@@ -63,10 +65,32 @@ public sealed class RemoteComputeNode : IComputeNode, IReplicaHolder
         return info;
     }
 
+    /// <summary>The node's provider records (root CID → bytes of its DAG) as last announced; null before the first.</summary>
+    public IReadOnlyDictionary<string, long>? Provided => Volatile.Read(ref _provided);
+
+    /// <summary>True when the node announced that it holds the whole DAG under <paramref name="cid"/>.</summary>
+    public bool Provides(Cid cid) => Volatile.Read(ref _provided) is { } provided && provided.ContainsKey(cid.ToString());
+
     /// <inheritdoc />
+    /// <remarks>
+    /// Answered from the node's provider records when it has sent them (no round trip: a placement asks
+    /// every candidate): the bytes of each named CID that is one of its roots. Before the first records,
+    /// the node is asked.
+    /// </remarks>
     public Task<long> GetLocalBytesAsync(IReadOnlyList<Cid> cids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cids);
+        if (Volatile.Read(ref _provided) is { } provided)
+        {
+            var total = 0L;
+            foreach (var cid in cids.Distinct())
+            {
+                total += provided.GetValueOrDefault(cid.ToString());
+            }
+
+            return Task.FromResult(total);
+        }
+
         var args = WireCodec.ToElement(new LocalBytesArgs([.. cids.Select(c => c.ToString())]), NetworkJsonContext.Default.LocalBytesArgs);
         return CallAsync(MessageTypes.GetLocalBytes, args, NetworkJsonContext.Default.Int64, cancellationToken);
     }
@@ -119,6 +143,21 @@ public sealed class RemoteComputeNode : IComputeNode, IReplicaHolder
         return state.Cid == request.Cid
             ? state
             : throw new CairnException(ErrorCode.IntegrityViolation, $"Node {Id} answered about {state.Cid} when asked about {request.Cid}.");
+    }
+
+    internal void OnProvide(IReadOnlyList<ProvidedRoot> roots)
+    {
+        var records = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var root in roots)
+        {
+            // Records name CIDs in their canonical form, so a lookup by Cid.ToString() finds them.
+            if (Cid.TryParse(root.Cid, out var cid) && root.Bytes >= 0)
+            {
+                records[cid.ToString()] = root.Bytes;
+            }
+        }
+
+        Volatile.Write(ref _provided, records.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     internal void OnResponse(ResponseBody response)

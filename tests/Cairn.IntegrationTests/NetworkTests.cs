@@ -152,6 +152,9 @@ public class NetworkTests
         Directory.CreateDirectory(dir.Combine("in"));
         await File.WriteAllBytesAsync(dir.Combine("in", "big.bin"), new byte[600_000], ct);
         var root = await JobLoopTests.AddAsync(dir.Combine("compute-2"), dir.Combine("in"), ct);
+
+        // Node 2 announces the new pin (provider records, looked at every 2 s): the orchestrator knows who has it.
+        await WaitForProviderAsync(client, root, computes[1].Node!, ct);
         var spec = Modules.TasksSpec(
             ["upper", "/inputs", "/outputs/up"],
             taskExtra: $"    InputSources:\n      - Target: /inputs\n        Source: {{Type: ipfs, Params: {{CID: {root}}}}}\n    ResultPaths:\n      - {{Name: outputs, Path: /outputs}}\n");
@@ -275,6 +278,7 @@ public class NetworkTests
         var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes((3 * 256 * 1024) + 5);
         await File.WriteAllBytesAsync(dir.Combine("in", "data.bin"), bytes, ct);
         var root = await JobLoopTests.AddAsync(dir.Combine("compute-1"), dir.Combine("in"), ct);
+        await WaitForProviderAsync(client, root, computes[0].Node!, ct);
 
         var added = await CairnProcess.RunAsync(["pin", "add", root, "--replicas", "2", "--wait", "--timeout", "120", "--api", orchestrator.Api.ToString()], ct);
         Assert.True(added.ExitCode == 0, added.Stderr);
@@ -337,6 +341,16 @@ public class NetworkTests
         while ((await client.ListNodesAsync(cancellationToken)).Items.Count < count)
         {
             Assert.True(DateTime.UtcNow < deadline, $"{count} compute nodes did not join");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static async Task WaitForProviderAsync(CairnClient client, string cid, string node, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await client.ListProvidersAsync(cid, cancellationToken)).Items.Any(p => p.NodeID == node))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"node {node} did not announce {cid}");
             await Task.Delay(100, cancellationToken);
         }
     }

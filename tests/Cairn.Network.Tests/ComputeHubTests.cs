@@ -32,8 +32,10 @@ public sealed class ComputeHubTests
         dialer.Start();
         await ReliableChannelTests.WaitUntilAsync(() => !hub.Sink.Ready.IsEmpty, ct);
 
+        // A first connection is a new process too (no session id): the orchestrator fails whatever it may
+        // still think runs there (nothing, here), as it must after its own restart.
         var (remote, restarted) = Assert.Single(hub.Sink.Ready);
-        Assert.False(restarted);
+        Assert.True(restarted);
         Assert.Equal(node.Id, remote.Id);
         Assert.Equal(["noop"], (await remote.GetInfoAsync(ct)).Engines);
         Assert.Equal(84, await remote.GetLocalBytesAsync([Cairn.Multiformats.Cid.Parse("bafkqaaa"), Cairn.Multiformats.Cid.Parse("bafkqaaa")], ct));
@@ -77,7 +79,9 @@ public sealed class ComputeHubTests
         Assert.All(ids, id => Assert.Equal(1, hub.Reports.Completed[id]));
         Assert.All(ids, id => Assert.Equal(1, node.Accepted[id]));
         Assert.True(dialer.Connections > 1, "the connection was dropped and re-established");
-        Assert.True(hub.Sink.Ready.All(r => !r.Restarted));
+        // Only the first connection was a new process; every reconnect resumed its session.
+        Assert.True(hub.Sink.Ready.First().Restarted);
+        Assert.True(hub.Sink.Ready.Skip(1).All(r => !r.Restarted));
     }
 
     [Fact(Timeout = 60_000)]
@@ -224,6 +228,39 @@ public sealed class ComputeHubTests
         Assert.Empty(hub.Hub.Nodes);
         var error = await Assert.ThrowsAsync<CairnException>(() => remote.AskBidAsync(new AskBidRequest { ExecutionId = ExecutionId.New(), Job = SampleJob() }, ct));
         Assert.Equal(ErrorCode.ServiceUnavailable, error.Code);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ProviderRecords_AnnouncedAndUpdated_AnswerLocalityWithoutAskingTheNode()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(55));
+        var ct = cts.Token;
+        await using var hub = await HubFixture.StartAsync(Fast, new NodeAdmission(AdmissionPolicy.Open), ct);
+        using var key = LedgerKey.Generate();
+        var a = Cairn.Multiformats.Cid.Compute(1, Cairn.Multiformats.Multicodec.Raw, [1]);
+        var b = Cairn.Multiformats.Cid.Compute(1, Cairn.Multiformats.Multicodec.Raw, [2]);
+        var node = new ProvidingComputeNode(key) { Roots = [new ProvidedRoot(a.ToString(), 1000)] };
+        await using var dialer = new ComputeDialer(
+            new ComputeDialerOptions { Orchestrator = hub.Url, HeartbeatInterval = TimeSpan.FromMilliseconds(100), ProvideInterval = TimeSpan.FromMilliseconds(100) },
+            node,
+            key,
+            new MemoryOutbox(),
+            TimeProvider.System,
+            NullLogger.Instance);
+        dialer.Start();
+        await ReliableChannelTests.WaitUntilAsync(() => !hub.Sink.Ready.IsEmpty && hub.Sink.Ready.First().Node.Provided is not null, ct);
+        var remote = hub.Sink.Ready.First().Node;
+
+        Assert.True(remote.Provides(a));
+        Assert.False(remote.Provides(b));
+        Assert.Equal(1000, await remote.GetLocalBytesAsync([a, b], ct));
+
+        // The node pins more: the next look sends the records again, whole.
+        node.Roots = [new ProvidedRoot(a.ToString(), 1000), new ProvidedRoot(b.ToString(), 24)];
+        await ReliableChannelTests.WaitUntilAsync(() => remote.Provides(b), ct);
+        Assert.Equal(1024, await remote.GetLocalBytesAsync([a, b], ct));
+        Assert.Equal(0, node.LocalBytesAsked);
+        Assert.Equal(2, hub.Hub.Nodes.Single().Provided!.Count);
     }
 
     private static ComputeDialer Dialer(HubFixture hub, InstantComputeNode node, LedgerKey key, IOutbox outbox)

@@ -131,3 +131,33 @@ internal sealed class InstantComputeNode(LedgerKey key) : IComputeNode
 
     public Task CancelAsync(CancelExecutionRequest request, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }
+
+/// <summary>A compute node (a fake) with provider records the test sets, counting how often it is asked for local bytes.</summary>
+internal sealed class ProvidingComputeNode(LedgerKey key) : IComputeNode, IProvidedRoots
+{
+    private int _localBytesAsked;
+
+    public NodeId Id { get; } = NodeId.Parse(key.Did.Text);
+
+    public IReadOnlyList<ProvidedRoot> Roots { get; set; } = [];
+
+    public int LocalBytesAsked => Volatile.Read(ref _localBytesAsked);
+
+    public Task<NodeInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(new NodeInfo { Id = Id, Engines = ["noop"], Capacity = new Resources { CpuMillis = 1000 } });
+
+    public Task<long> GetLocalBytesAsync(IReadOnlyList<Cid> cids, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _localBytesAsked);
+        return Task.FromResult(0L);
+    }
+
+    public Task<BidResult> AskBidAsync(AskBidRequest request, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new BidResult { ExecutionId = request.ExecutionId, Accepted = false, Reason = "not in this test" });
+
+    public Task BidAcceptedAsync(BidAcceptedRequest request, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task CancelAsync(CancelExecutionRequest request, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<ProvidedRoot>> GetProvidedRootsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Roots);
+}

@@ -38,6 +38,7 @@ namespace Cairn.ApiModels;
 [JsonSerializable(typeof(ListResponse<ContentEntryView>))]
 [JsonSerializable(typeof(ListResponse<ComputeAdmissionView>))]
 [JsonSerializable(typeof(ComputeAdmissionView))]
+[JsonSerializable(typeof(ListResponse<ProviderView>))]
 [JsonSerializable(typeof(PinReplicasRequest))]
 [JsonSerializable(typeof(ReplicaView))]
 [JsonSerializable(typeof(ListResponse<ReplicaView>))]

@@ -17,4 +17,7 @@ public sealed record ComputeAdmissionView
 
     /// <summary>True while its connection is open (admitted nodes).</summary>
     public bool Connected { get; init; }
+
+    /// <summary>How many roots the node announced holding (provider records); null before its first announcement.</summary>
+    public int? ProvidedRoots { get; init; }
 }

@@ -18,6 +18,7 @@ internal static class ComputeEndpoints
         var compute = endpoints.MapGroup(ApiRoutes.V1 + "/compute").WithTags("Compute");
         compute.MapGet("/connect", (Delegate)ConnectAsync).WithSummary("The compute nodes' WebSocket (a signed hello, then sequenced messages)");
         compute.MapGet("/nodes", (Delegate)List).Produces<ListResponse<ComputeAdmissionView>>().WithSummary("Remote compute nodes: pending, admitted");
+        compute.MapGet("/providers/{cid}", Providers).Produces<ListResponse<ProviderView>>().WithSummary("The connected nodes that announced holding a CID's whole DAG (provider records)");
         compute.MapPost("/nodes/{did}/approve", (HttpContext context, string did) => Decide(context, did, approve: true)).Produces<ComputeAdmissionView>().WithSummary("Admit a pending node");
         compute.MapPost("/nodes/{did}/reject", (HttpContext context, string did) => Decide(context, did, approve: false)).Produces<ComputeAdmissionView>().WithSummary("Refuse a node");
     }
@@ -39,9 +40,26 @@ internal static class ComputeEndpoints
         var hub = ApiServices.Require<ComputeHub>(context, "compute hub");
         var items = hub.Admission.Pending
             .Select(p => new ComputeAdmissionView { Did = p.Did, Status = "pending", FirstSeen = p.FirstSeen, GatewayUrl = p.GatewayUrl })
-            .Concat(hub.Nodes.Select(n => new ComputeAdmissionView { Did = n.Did, Status = "admitted", GatewayUrl = n.GatewayUrl, Connected = n.IsConnected }))
+            .Concat(hub.Nodes.Select(n => new ComputeAdmissionView { Did = n.Did, Status = "admitted", GatewayUrl = n.GatewayUrl, Connected = n.IsConnected, ProvidedRoots = n.Provided?.Count }))
             .ToList();
         return Results.Json(new ListResponse<ComputeAdmissionView> { Items = items }, ApiJsonContext.Default.ListResponseComputeAdmissionView);
+    }
+
+    private static IResult Providers(HttpContext context, string cid)
+    {
+        var hub = ApiServices.Require<ComputeHub>(context, "compute hub");
+        if (!Cairn.Multiformats.Cid.TryParse(cid, out var parsed))
+        {
+            throw new CairnException(ErrorCode.InvalidArgument, $"\"{cid}\" is not a CID.") { Hint = "Give a CID as `cairn add` prints it (bafy... or Qm...)." };
+        }
+
+        var key = parsed.ToString();
+        var items = hub.Nodes
+            .Where(n => n.Provided is { } p && p.ContainsKey(key))
+            .Select(n => new ProviderView { NodeID = n.Did, Bytes = n.Provided![key], GatewayUrl = n.GatewayUrl, Connected = n.IsConnected })
+            .OrderByDescending(p => p.Connected)
+            .ToList();
+        return Results.Json(new ListResponse<ProviderView> { Items = items }, ApiJsonContext.Default.ListResponseProviderView);
     }
 
     private static IResult Decide(HttpContext context, string did, bool approve)

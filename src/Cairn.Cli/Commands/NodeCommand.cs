@@ -43,6 +43,7 @@ internal static class NodeCommand
             return ExitCodes.Ok;
         });
         command.Subcommands.Add(list);
+        command.Subcommands.Add(CreateProviders());
         command.Subcommands.Add(CreateDecision("approve", "Admit a pending remote compute node (it joins on its next dial).", approve: true));
         command.Subcommands.Add(CreateDecision("reject", "Refuse a remote compute node (its next dial is refused).", approve: false));
         return command;
@@ -69,8 +70,38 @@ internal static class NodeCommand
 
         foreach (var n in remote.Items.Where(n => n.Status != "pending"))
         {
-            Console.WriteLine($"remote {n.Did}: {n.Status}, {(n.Connected ? "connected" : "disconnected")}, gateway {n.GatewayUrl ?? "-"}");
+            Console.WriteLine($"remote {n.Did}: {n.Status}, {(n.Connected ? "connected" : "disconnected")}, gateway {n.GatewayUrl ?? "-"}, provides {(n.ProvidedRoots is { } roots ? roots + " roots" : "nothing yet")}");
         }
+    }
+
+    private static Command CreateProviders()
+    {
+        var api = NodeApi.CreateOption();
+        var output = Rendering.CreateOption();
+        var cid = new Argument<string>("cid") { Description = "The root CID to look for." };
+        var command = new Command("providers", "Which remote compute nodes hold a CID's whole DAG, from the provider records they announce (as `ipfs routing findprovs`).") { cid, api, output };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = NodeApi.Connect(parse, api);
+            var providers = await client.ListProvidersAsync(Cairn.Multiformats.Cid.Parse(parse.GetRequiredValue(cid)).ToString(), ct);
+            if (Rendering.TryWriteStructured(Console.Out, parse.GetValue(output), JsonNode.Parse(JsonSerializer.Serialize(providers, ApiJsonContext.Default.ListResponseProviderView))))
+            {
+                return ExitCodes.Ok;
+            }
+
+            if (providers.Items.Count == 0)
+            {
+                Console.WriteLine("No connected node announces it. Hint: nodes announce their pins and fetched inputs every 2 s; `cairn pin add CID --replicas N` makes copies.");
+            }
+
+            foreach (var p in providers.Items)
+            {
+                Console.WriteLine($"{p.NodeID}  {p.Bytes:N0} bytes  {(p.Connected ? "connected" : "disconnected")}  {p.GatewayUrl ?? "-"}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     private static Command CreateDecision(string name, string description, bool approve)

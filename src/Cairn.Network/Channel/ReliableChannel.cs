@@ -77,14 +77,17 @@ public sealed class ReliableChannel : IDisposable
     }
 
     /// <summary>Sends a control frame (heartbeat, ack, ready) now if connected; it carries this side's ack and is never replayed.</summary>
-    public async Task SendControlAsync(string type, CancellationToken cancellationToken = default)
+    public Task SendControlAsync(string type, CancellationToken cancellationToken = default) => SendControlAsync(type, null, cancellationToken);
+
+    /// <summary>Sends a control frame with a body now if connected (lost if not: send only what a later frame replaces whole).</summary>
+    public async Task SendControlAsync(string type, System.Text.Json.JsonElement? body, CancellationToken cancellationToken = default)
     {
         await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_socket is { } socket)
             {
-                await TryWriteLockedAsync(socket, new WireMessage(0, 0, type, null)).ConfigureAwait(false);
+                await TryWriteLockedAsync(socket, new WireMessage(0, 0, type, body)).ConfigureAwait(false);
             }
         }
         finally

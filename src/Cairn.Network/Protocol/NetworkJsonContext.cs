@@ -24,6 +24,7 @@ namespace Cairn.Network.Protocol;
 [JsonSerializable(typeof(BidAcceptedRequest))]
 [JsonSerializable(typeof(CancelExecutionRequest))]
 [JsonSerializable(typeof(ExecutionReport))]
+[JsonSerializable(typeof(ProvideBody))]
 [JsonSerializable(typeof(ReplicaRequest))]
 [JsonSerializable(typeof(ReplicaState))]
 [JsonSerializable(typeof(long))]

@@ -12,10 +12,12 @@ namespace Cairn.Node.Remote;
 public sealed class HubPeerSource(ComputeHub hub) : IPeerSource
 {
     /// <inheritdoc />
+    /// <remarks>The nodes whose provider records name <paramref name="cid"/> come first, then the rest (a result
+    /// made a moment ago may not be announced yet).</remarks>
     public ValueTask<IReadOnlyList<Uri>> GetPeersAsync(Cid cid, CancellationToken cancellationToken = default)
     {
         var peers = new List<Uri>();
-        foreach (var node in hub.Nodes)
+        foreach (var node in hub.Nodes.OrderByDescending(n => n.Provides(cid)))
         {
             if (node.IsConnected && node.GatewayUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri))
             {
