@@ -101,7 +101,18 @@ public sealed class ReplicationManager : IAsyncDisposable
         }
 
         var view = View(record);
-        await _store.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+
+        // Not while a round runs: it could start a copy of a pin removed under it.
+        await _round.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _store.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _round.Release();
+        }
+
         var nodes = record.Holders.Select(h => h.Node).ToList();
         if (_repairs.TryGetValue(key, out var repair))
         {
@@ -235,9 +246,13 @@ public sealed class ReplicationManager : IAsyncDisposable
             }
 
             // A connected holder, pinned or once lost: ask it now and then whether it has the copy.
-            if (_verifiedAt.TryGetValue(key, out var verified) && now - verified < _options.VerifyInterval && holder.State == Pinned)
+            if (_verifiedAt.TryGetValue(key, out var verified) && now - verified < _options.VerifyInterval)
             {
-                alive.Add((holder, node));
+                if (holder.State == Pinned)
+                {
+                    alive.Add((holder, node));
+                }
+
                 continue;
             }
 
