@@ -300,16 +300,19 @@ public sealed partial class JobScheduler
     {
         var cids = InputCids(job);
         var candidates = new List<NodeCandidate>();
-        foreach (var node in _nodes.Nodes)
+
+        // Every node is asked at once: a remote node's answer is a round trip over its connection, and a
+        // placement should cost the slowest of them, not their sum (bench/scheduler-bench.sh --rtt).
+        var nodes = _nodes.Nodes;
+        var answers = new Task<(NodeInfo Info, long Local)?>[nodes.Count];
+        for (var i = 0; i < nodes.Count; i++)
         {
-            NodeInfo info;
-            long local;
-            try
-            {
-                info = await node.GetInfoAsync(cancellationToken);
-                local = cids.Count == 0 ? 0 : await node.GetLocalBytesAsync(cids, cancellationToken);
-            }
-            catch (CairnException)
+            answers[i] = AskAsync(nodes[i], cids, cancellationToken);
+        }
+
+        foreach (var answer in answers)
+        {
+            if (await answer is not var (info, local))
             {
                 // A node that cannot answer now is not a candidate now; the next pass asks again.
                 continue;
@@ -324,6 +327,20 @@ public sealed partial class JobScheduler
         }
 
         return _selector.Rank(new RankingContext { Job = job }, candidates);
+    }
+
+    private static async Task<(NodeInfo Info, long Local)?> AskAsync(IComputeNode node, List<Cid> cids, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await node.GetInfoAsync(cancellationToken);
+            var local = cids.Count == 0 ? 0 : await node.GetLocalBytesAsync(cids, cancellationToken);
+            return (info, local);
+        }
+        catch (CairnException)
+        {
+            return null;
+        }
     }
 
     internal static List<Cid> InputCids(Job job)
