@@ -25,6 +25,7 @@ public interface IBlockStore
     /// <summary>
     /// Stores a block. The caller vouches that <paramref name="block"/> hashes to <paramref name="cid"/>
     /// (it computed the CID, or verified it); storing a block that is already present is a no-op.
+    /// The store keeps no reference to <paramref name="block"/> after the call: callers reuse pooled buffers.
     /// </summary>
     ValueTask PutAsync(Cid cid, ReadOnlyMemory<byte> block, CancellationToken cancellationToken = default);
 

@@ -58,13 +58,20 @@ internal sealed class CarStreamReader
     public async ValueTask<byte[]> ReadExactlyAsync(int length, long sectionOffset, string what, CancellationToken cancellationToken)
     {
         var result = new byte[length];
+        await ReadExactlyAsync(result, length, sectionOffset, what, cancellationToken);
+        return result;
+    }
+
+    /// <summary>Reads exactly <paramref name="length"/> bytes into the start of <paramref name="result"/> (a pooled buffer may be longer).</summary>
+    public async ValueTask ReadExactlyAsync(byte[] result, int length, long sectionOffset, string what, CancellationToken cancellationToken)
+    {
         var have = Math.Min(length, _end - _start);
         _buffer.AsSpan(_start, have).CopyTo(result);
         _start += have;
         var filled = have;
         while (filled < length)
         {
-            var n = _eof ? 0 : await _stream.ReadAsync(result.AsMemory(filled), cancellationToken);
+            var n = _eof ? 0 : await _stream.ReadAsync(result.AsMemory(filled, length - filled), cancellationToken);
             if (n == 0)
             {
                 _eof = true;
@@ -76,7 +83,6 @@ internal sealed class CarStreamReader
 
         // Bytes read straight into the result bypassed the buffer: account for them.
         _bufferOffset += filled - have;
-        return result;
     }
 
     private async ValueTask FillAsync(int want, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Threading.Channels;
 using Cairn.Content.Car;
 using Cairn.Multiformats;
 using Cairn.Storage;
@@ -77,7 +79,12 @@ public sealed class GatewayFetcher
         {
             foreach (var peer in session.Peers)
             {
-                await FetchCarAsync(session, peer, cancellationToken).ConfigureAwait(false);
+                // A CAR that held every block leaves the DAG whole in the store: no walk over it again.
+                if (await FetchCarAsync(session, peer, cancellationToken).ConfigureAwait(false))
+                {
+                    return session.Result();
+                }
+
                 missing = await FindMissingAsync(root, store, cancellationToken).ConfigureAwait(false);
                 if (missing is null)
                 {
@@ -168,12 +175,23 @@ public sealed class GatewayFetcher
         }
     }
 
-    private async Task FetchCarAsync(Session session, PeerState peer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the DAG from one peer's CAR. Two stages run side by side: this one receives sections and
+    /// checks their framing and that each names a block of the DAG (parsing links provisionally); the
+    /// other hashes each block against its CID, checks it against the links of blocks already verified,
+    /// and only then stores it. So the SHA-256 of one block overlaps the receiving of the next, and no
+    /// block is stored or followed unverified. Returns true when the CAR held every block of the DAG.
+    /// </summary>
+    private async Task<bool> FetchCarAsync(Session session, PeerState peer, CancellationToken cancellationToken)
     {
         var root = session.Root;
         var url = new Uri(peer.Url, $"ipfs/{root}?format=car&dag-scope=all");
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(_options.IdleTimeout);
+        var verifier = new CarVerifier(session, peer, root);
+        var pending = Channel.CreateBounded<(Cid Cid, byte[] Section, int CidLength, int Length, long Offset)>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        var verifying = Task.Run(() => verifier.RunAsync(pending.Reader, idle, cancellationToken), CancellationToken.None);
+        var ended = false;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -182,7 +200,7 @@ public sealed class GatewayFetcher
             if (!response.IsSuccessStatusCode)
             {
                 peer.Note($"CAR request answered {Status(response)}", KindOf(response.StatusCode), drop: false);
-                return;
+                return false;
             }
 
             var body = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
@@ -194,66 +212,65 @@ public sealed class GatewayFetcher
                 if (!header.Roots.Contains(root))
                 {
                     peer.Note($"its CAR's roots ({string.Join(", ", header.Roots)}) do not include {root}", FailureKind.Lied, drop: true);
-                    return;
+                    return false;
                 }
 
+                // Links read here are provisional (the block is not verified yet): they only let a block
+                // outside the DAG be refused early. The verifier decides with verified links.
                 var expected = new HashSet<Cid> { root };
-                var received = new HashSet<Cid>();
-                while (true)
+                while (!verifier.Failed)
                 {
                     idle.CancelAfter(_options.IdleTimeout);
                     var sectionAt = reader.Position;
                     var length = await reader.ReadLengthAsync("section length", idle.Token).ConfigureAwait(false);
                     if (length is null)
                     {
-                        return;
+                        ended = true;
+                        break;
                     }
 
                     if (length == 0 || length > (ulong)(_options.MaxBlockBytes + MaxCidBytes))
                     {
                         peer.Note($"its CAR has a section of {length} bytes at offset {sectionAt} (the limit is {_options.MaxBlockBytes} bytes a block)", FailureKind.Lied, drop: true);
-                        return;
+                        return false;
                     }
 
-                    var section = await reader.ReadExactlyAsync((int)length.Value, sectionAt, "section", idle.Token).ConfigureAwait(false);
+                    // Sections go through pooled buffers (the verifier returns them): a fresh 256 KiB array per
+                    // block cost more in page faults and zeroing than the SHA-256 of its bytes.
+                    var size = (int)length.Value;
+                    var section = ArrayPool<byte>.Shared.Rent(size);
+                    await reader.ReadExactlyAsync(section, size, sectionAt, "section", idle.Token).ConfigureAwait(false);
                     Cid cid;
                     int cidLength;
                     try
                     {
-                        cid = Cid.Read(section, out cidLength);
+                        cid = Cid.Read(section.AsSpan(0, size), out cidLength);
                     }
                     catch (CairnException e)
                     {
                         peer.Note($"its CAR has an invalid CID at offset {sectionAt} ({e.Message.TrimEnd('.')})", FailureKind.Lied, drop: true);
-                        return;
+                        return false;
                     }
 
-                    var block = section.AsMemory(cidLength);
                     if (!expected.Contains(cid))
                     {
                         peer.Note($"sent block {cid}, which is not in the DAG of {root} (offset {sectionAt})", FailureKind.Lied, drop: true);
-                        return;
+                        return false;
                     }
 
-                    if (!Verifies(cid, block.Span))
+                    if (cid.Codec != Multicodec.Raw)
                     {
-                        peer.Note($"sent a block that does not hash to its CID {cid} (offset {sectionAt})", FailureKind.Lied, drop: true);
-                        return;
-                    }
-
-                    if (received.Add(cid))
-                    {
-                        // Blocks already here are not rewritten (a damaged local copy is refetched raw later).
-                        if (cid.HashCode != Multicodec.Identity && !await session.Store.HasAsync(cid, cancellationToken).ConfigureAwait(false))
+                        try
                         {
-                            await session.StoreAsync(peer, cid, block, cancellationToken).ConfigureAwait(false);
+                            expected.UnionWith(BlockLinks.Get(cid, section.AsSpan(cidLength, size - cidLength)));
                         }
-
-                        foreach (var link in cid.Codec == Multicodec.Raw ? [] : BlockLinks.Get(cid, block.Span))
+                        catch (CairnException)
                         {
-                            expected.Add(link);
+                            // Not decodable: the verifier says why (its hash, or its links once verified).
                         }
                     }
+
+                    await pending.Writer.WriteAsync((cid, section, cidLength, size, sectionAt), idle.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -270,9 +287,104 @@ public sealed class GatewayFetcher
         {
             peer.Note($"its CAR was cut off ({e.Message.TrimEnd('.')})", FailureKind.Failed, drop: false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !verifier.Failed)
         {
             peer.Note($"sent nothing for {_options.IdleTimeout.TotalSeconds:0.#} s", FailureKind.Unreachable, drop: true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The verifier stopped the transfer: it noted why.
+        }
+        finally
+        {
+            pending.Writer.TryComplete();
+            await verifying.ConfigureAwait(false);
+        }
+
+        return ended && !verifier.Failed && verifier.HoldsWholeDag;
+    }
+
+    /// <summary>The second stage of a CAR fetch: verifies, checks membership with verified links, stores.</summary>
+    private sealed class CarVerifier(Session session, PeerState peer, Cid root)
+    {
+        private readonly HashSet<Cid> _expected = [root];
+        private readonly HashSet<Cid> _received = [];
+        private volatile bool _failed;
+
+        public bool Failed => _failed;
+
+        /// <summary>True when every block the verified blocks link to arrived (the DAG is whole in the store).</summary>
+        public bool HoldsWholeDag => _expected.IsSubsetOf(_received);
+
+        public async Task RunAsync(ChannelReader<(Cid Cid, byte[] Section, int CidLength, int Length, long Offset)> pending, CancellationTokenSource transfer, CancellationToken cancellationToken)
+        {
+            await foreach (var (cid, section, cidLength, length, offset) in pending.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                try
+                {
+                    if (!_failed)
+                    {
+                        await TakeAsync(cid, section.AsMemory(cidLength, length - cidLength), offset, transfer, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(section);
+                }
+            }
+        }
+
+        private async Task TakeAsync(Cid cid, ReadOnlyMemory<byte> block, long offset, CancellationTokenSource transfer, CancellationToken cancellationToken)
+        {
+            try
+            {
+                if (!Verifies(cid, block.Span))
+                {
+                    Fail($"sent a block that does not hash to its CID {cid} (offset {offset})", transfer);
+                    return;
+                }
+
+                if (!_expected.Contains(cid))
+                {
+                    Fail($"sent block {cid}, which is not in the DAG of {root} (offset {offset})", transfer);
+                    return;
+                }
+
+                if (!_received.Add(cid))
+                {
+                    return;
+                }
+
+                // Blocks already here are not rewritten (a damaged local copy is refetched raw later).
+                if (cid.HashCode != Multicodec.Identity && !await session.Store.HasAsync(cid, cancellationToken).ConfigureAwait(false))
+                {
+                    await session.StoreAsync(peer, cid, block, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (cid.Codec != Multicodec.Raw)
+                {
+                    _expected.UnionWith(BlockLinks.Get(cid, block.Span));
+                }
+            }
+            catch (Exception e) when (e is CairnException or IOException or OperationCanceledException)
+            {
+                // A verified block that does not decode, a store that cannot write, or the caller gave up:
+                // the transfer stops; what was stored stays, and the raw path (or the caller) takes over.
+                if (e is not OperationCanceledException)
+                {
+                    peer.Note($"its CAR could not be taken in ({e.Message.TrimEnd('.')})", FailureKind.Failed, drop: false);
+                }
+
+                _failed = true;
+                await transfer.CancelAsync().ConfigureAwait(false);
+            }
+        }
+
+        private void Fail(string reason, CancellationTokenSource transfer)
+        {
+            peer.Note(reason, FailureKind.Lied, drop: true);
+            _failed = true;
+            transfer.Cancel();
         }
     }
 

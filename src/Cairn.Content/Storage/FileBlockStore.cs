@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Microsoft.Win32.SafeHandles;
 using Cairn.Multiformats;
 using Cairn.Storage;
 
@@ -288,6 +289,66 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
 
     /// <summary>The stored bytes without hashing them, or null when absent (structure checks only).</summary>
     internal byte[]? ReadUnverified(Cid cid) => ReadOrNull(PathOf(cid));
+
+    /// <summary>
+    /// The stored bytes without hashing them, or null when absent: only for handing blocks to a peer that
+    /// verifies each one against its CID itself (the trustless gateway). A block damaged on disk then
+    /// fails at the peer, which drops this node for that fetch; every other reader uses <see cref="GetAsync"/>.
+    /// </summary>
+    public ValueTask<byte[]?> GetUnverifiedAsync(Cid cid, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cid);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(ReadOrNull(PathOf(cid)));
+    }
+
+    /// <summary>
+    /// As <see cref="GetUnverifiedAsync"/>, into a buffer rented from <paramref name="pool"/> (return it when
+    /// done): serving a large DAG then reuses a few buffers instead of allocating one per block, whose
+    /// fresh pages the kernel would zero each time. False when the block is absent.
+    /// </summary>
+    public bool TryRentUnverified(Cid cid, System.Buffers.ArrayPool<byte> pool, out byte[] buffer, out int length)
+    {
+        ArgumentNullException.ThrowIfNull(cid);
+        ArgumentNullException.ThrowIfNull(pool);
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(PathOf(cid), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            buffer = [];
+            length = 0;
+            return false;
+        }
+
+        using (handle)
+        {
+            var size = RandomAccess.GetLength(handle);
+            if (size > int.MaxValue)
+            {
+                throw new CairnException(ErrorCode.IntegrityViolation, $"Block {cid} is {size} bytes on disk: no block is that large.");
+            }
+
+            length = (int)size;
+            buffer = pool.Rent(Math.Max(length, 1));
+            var read = 0;
+            while (read < length)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(read, length - read), read);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            length = read;
+            return true;
+        }
+    }
 
     /// <summary>Removes temp files older than <see cref="StaleTempAge"/>; returns how many.</summary>
     public int RemoveStaleTempFiles() => RemoveTempFilesOlderThan(StaleTempAge);

@@ -103,6 +103,38 @@ public class ExchangeTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Fetch_BlockDamagedOnTheServingNodesDisk_IsCaughtByTheFetcherAndTakenFromAnotherNode()
+    {
+        // The gateway serves blocks without hashing them (its clients verify): a block damaged on A's disk
+        // goes out as it is, B refuses it and drops A for this fetch, and C supplies the block.
+        var ct = TestContext.Current;
+        await using var a = await TestNode.StartAsync(ct);
+        await using var c = await TestNode.StartAsync(ct);
+        using var data = new TempDir();
+        var files = WriteFiles(data.Combine("in"));
+        var root = Cid.Parse(await JobLoopTests.AddAsync(a.Home, data.Combine("in"), ct));
+        Assert.Equal(root.ToString(), await JobLoopTests.AddAsync(c.Home, data.Combine("in"), ct));
+        var damaged = Directory.EnumerateFiles(Path.Combine(a.Home, "blocks"), "*.data", SearchOption.AllDirectories).First(f => new FileInfo(f).Length == 256 * 1024);
+        var bytes = await File.ReadAllBytesAsync(damaged, ct);
+        bytes[1000] ^= 0x40;
+        await File.WriteAllBytesAsync(damaged, bytes, ct);
+
+        using var http = new HttpClient();
+        using var repo = ContentRepo.Open(data.Combine("b"));
+        await repo.BeginWriteAsync(ct);
+        var result = await new GatewayFetcher(http, new StaticPeerSource([a.Node.ApiUrl, c.Node.ApiUrl])).FetchDagAsync(root, repo.Blocks, null, ct);
+
+        var fromA = Assert.Single(result.Peers, p => p.Peer == a.Node.ApiUrl);
+        Assert.Contains("does not hash to its CID", fromA.Failure, StringComparison.Ordinal);
+        Assert.True(Assert.Single(result.Peers, p => p.Peer == c.Node.ApiUrl).Blocks > 0);
+        await new UnixFsExporter(repo.Blocks).ExportAsync(root, data.Combine("out"), ct);
+        foreach (var (name, content) in files)
+        {
+            Assert.Equal(content, await File.ReadAllBytesAsync(data.Combine("out", name), ct));
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Fetch_UnknownCidOnEveryPeer_NotFoundNamingEachPeer()
     {
         var ct = TestContext.Current;
