@@ -190,8 +190,10 @@ public sealed class ReplicationManager : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is CairnException or Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // A round that failed (a store error, a node answering nonsense) must not end the loop:
+                // log it and try again next interval.
                 Log.ReplicationRoundFailed(_logger, e);
                 await Task.Delay(_options.Interval, _time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
@@ -421,8 +423,10 @@ public sealed class ReplicationManager : IAsyncDisposable
             _retryAt.TryRemove((cid, id), out _);
             Log.ReplicaPinned(_logger, cid, id, state.Bytes, state.BytesFetched);
         }
-        catch (Exception e) when (e is CairnException or OperationCanceledException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e)
         {
+            // Whatever went wrong on that node (an error answer, a timeout, a dropped connection, its
+            // disk) is this copy's failure: recorded for the pin, and another node is tried next round.
             if (_stopping.IsCancellationRequested)
             {
                 return;
