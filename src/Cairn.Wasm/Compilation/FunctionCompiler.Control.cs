@@ -164,10 +164,10 @@ internal sealed partial class FunctionCompiler
         {
             _il.Emit(OpCodes.Ldloc, _inst);
             _il.Emit(OpCodes.Ldloc, _inst);
-            _il.Emit(OpCodes.Ldfld, s_depth);
+            _calls.EmitField(_il, OpCodes.Ldfld, s_depth);
             _il.Emit(OpCodes.Ldc_I4_1);
             _il.Emit(OpCodes.Sub);
-            _il.Emit(OpCodes.Stfld, s_depth);
+            _calls.EmitField(_il, OpCodes.Stfld, s_depth);
         }
 
         var results = _type.Results;
@@ -306,7 +306,7 @@ internal sealed partial class FunctionCompiler
         else
         {
             _il.Emit(OpCodes.Ldloc, _inst);
-            _il.Emit(OpCodes.Ldfld, s_functions);
+            _calls.EmitField(_il, OpCodes.Ldfld, s_functions);
             _il.Emit(OpCodes.Ldc_I4, f);
             _il.Emit(OpCodes.Ldelem_Ref);
             EmitCallFunctionObject(t);
@@ -322,7 +322,7 @@ internal sealed partial class FunctionCompiler
         SpillFuel();
         Pop();
         _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_tables);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_tables);
         _il.Emit(OpCodes.Ldc_I4, table);
         _il.Emit(OpCodes.Ldelem_Ref);
         _il.Emit(OpCodes.Ldc_I4, t.Id);
@@ -337,9 +337,9 @@ internal sealed partial class FunctionCompiler
         _fnLocal ??= _il.DeclareLocal(typeof(WasmFunction));
         _il.Emit(OpCodes.Stloc, _fnLocal);
         _il.Emit(OpCodes.Ldloc, _fnLocal);
-        _il.Emit(OpCodes.Ldfld, s_functionContext);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_functionContext);
         _il.Emit(OpCodes.Ldloc, _fnLocal);
-        _il.Emit(OpCodes.Ldfld, s_functionCode);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_functionCode);
         _il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, ModuleCompiler.ReturnType(t), ModuleCompiler.ParameterTypes(t), null);
     }
 

@@ -221,7 +221,7 @@ internal sealed partial class FunctionCompiler
     private void LoadTable(int index)
     {
         _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_tables);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_tables);
         _il.Emit(OpCodes.Ldc_I4, index);
         _il.Emit(OpCodes.Ldelem_Ref);
     }

@@ -33,11 +33,11 @@ internal sealed partial class FunctionCompiler
                 LoadGlobalObject(index);
                 if (t is ValType.FuncRef or ValType.ExternRef)
                 {
-                    _il.Emit(OpCodes.Ldfld, s_globalRef);
+                    _calls.EmitField(_il, OpCodes.Ldfld, s_globalRef);
                 }
                 else
                 {
-                    _il.Emit(OpCodes.Ldfld, s_globalBits);
+                    _calls.EmitField(_il, OpCodes.Ldfld, s_globalBits);
                     switch (t)
                     {
                         case ValType.I32: _il.Emit(OpCodes.Conv_I4); break;
@@ -65,7 +65,7 @@ internal sealed partial class FunctionCompiler
                 _il.Emit(OpCodes.Ldloc, temp);
                 if (t is ValType.FuncRef or ValType.ExternRef)
                 {
-                    _il.Emit(OpCodes.Stfld, s_globalRef);
+                    _calls.EmitField(_il, OpCodes.Stfld, s_globalRef);
                     return;
                 }
 
@@ -82,7 +82,7 @@ internal sealed partial class FunctionCompiler
                     default: break;
                 }
 
-                _il.Emit(OpCodes.Stfld, s_globalBits);
+                _calls.EmitField(_il, OpCodes.Stfld, s_globalBits);
                 return;
             }
 
@@ -104,7 +104,7 @@ internal sealed partial class FunctionCompiler
     private void LoadGlobalObject(int index)
     {
         _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_globals);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_globals);
         _il.Emit(OpCodes.Ldc_I4, index);
         _il.Emit(OpCodes.Ldelem_Ref);
     }

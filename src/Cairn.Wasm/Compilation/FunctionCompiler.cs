@@ -163,14 +163,14 @@ internal sealed partial class FunctionCompiler
         // Call depth: a trap, never a host stack overflow.
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_depth);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_depth);
         _il.Emit(OpCodes.Ldc_I4_1);
         _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Stfld, s_depth);
+        _calls.EmitField(_il, OpCodes.Stfld, s_depth);
         _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_depth);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_depth);
         _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_maxDepth);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_maxDepth);
         EmitTrapIf(OpCodes.Ble, TrapKind.CallStackExhausted);
         // The depth limit alone cannot know the thread's stack size: also ask the runtime whether the
         // real stack has room (it throws InsufficientExecutionStackException, turned into a
@@ -184,7 +184,7 @@ internal sealed partial class FunctionCompiler
         {
             var skip = _il.DefineLabel();
             _il.Emit(OpCodes.Ldloc, _inst);
-            _il.Emit(OpCodes.Ldfld, s_depth);
+            _calls.EmitField(_il, OpCodes.Ldfld, s_depth);
             _il.Emit(OpCodes.Ldc_I4, 15);
             _il.Emit(OpCodes.And);
             _il.Emit(OpCodes.Brtrue, skip);
@@ -217,8 +217,8 @@ internal sealed partial class FunctionCompiler
         }
 
         _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_memory);
-        _il.Emit(OpCodes.Ldfld, s_memoryBytes);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_memory);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_memoryBytes);
         _il.Emit(OpCodes.Dup);
         _il.Emit(OpCodes.Stloc, _mem);
         // The array's data reference and length, cached until the next call or memory.grow.
@@ -256,7 +256,7 @@ internal sealed partial class FunctionCompiler
         var ok = _il.DefineLabel();
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Volatile);
-        _il.Emit(OpCodes.Ldfld, s_interrupt);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_interrupt);
         _il.Emit(OpCodes.Brfalse, ok);
         _il.Emit(OpCodes.Ldloc, _inst);
         EmitCall(InterruptedMethod);
@@ -290,13 +290,13 @@ internal sealed partial class FunctionCompiler
     {
         _il.Emit(OpCodes.Ldloc, _inst);
         _il.Emit(OpCodes.Ldloc, _fuel);
-        _il.Emit(OpCodes.Stfld, s_fuel);
+        _calls.EmitField(_il, OpCodes.Stfld, s_fuel);
     }
 
     private void ReloadFuel()
     {
         _il.Emit(OpCodes.Ldloc, _inst);
-        _il.Emit(OpCodes.Ldfld, s_fuel);
+        _calls.EmitField(_il, OpCodes.Ldfld, s_fuel);
         _il.Emit(OpCodes.Stloc, _fuel);
     }
 
@@ -525,7 +525,7 @@ internal sealed partial class FunctionCompiler
                 return;
             case 0xD2:
                 _il.Emit(OpCodes.Ldloc, _inst);
-                _il.Emit(OpCodes.Ldfld, s_functions);
+                _calls.EmitField(_il, OpCodes.Ldfld, s_functions);
                 _il.Emit(OpCodes.Ldc_I4, (int)_r.ReadU32());
                 _il.Emit(OpCodes.Ldelem_Ref);
                 Push(ValType.FuncRef);
