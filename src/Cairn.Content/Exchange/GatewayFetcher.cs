@@ -178,9 +178,9 @@ public sealed class GatewayFetcher
     /// <summary>
     /// Takes the DAG from one peer's CAR. Two stages run side by side: this one receives sections and
     /// checks their framing and that each names a block of the DAG (parsing links provisionally); the
-    /// other hashes each block against its CID, checks it against the links of blocks already verified,
-    /// and only then stores it. So the SHA-256 of one block overlaps the receiving of the next, and no
-    /// block is stored or followed unverified. Returns true when the CAR held every block of the DAG.
+    /// other takes each block's hash result (computed on the thread pool as soon as it arrived, so blocks
+    /// hash on every core), checks it against the links of blocks already verified, and only then stores
+    /// it, in arrival order. No block is stored or followed unverified. Returns true when the CAR held every block of the DAG.
     /// </summary>
     private async Task<bool> FetchCarAsync(Session session, PeerState peer, CancellationToken cancellationToken)
     {
@@ -189,7 +189,7 @@ public sealed class GatewayFetcher
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(_options.IdleTimeout);
         var verifier = new CarVerifier(session, peer, root);
-        var pending = Channel.CreateBounded<(Cid Cid, byte[] Section, int CidLength, int Length, long Offset)>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        var pending = Channel.CreateBounded<(Cid Cid, byte[] Section, int CidLength, int Length, long Offset, Task<bool> Hashed)>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
         var verifying = Task.Run(() => verifier.RunAsync(pending.Reader, idle, cancellationToken), CancellationToken.None);
         var ended = false;
         try
@@ -270,7 +270,10 @@ public sealed class GatewayFetcher
                         }
                     }
 
-                    await pending.Writer.WriteAsync((cid, section, cidLength, size, sectionAt), idle.Token).ConfigureAwait(false);
+                    // Hashing starts now on the thread pool, so blocks hash on every core while the verifier
+                    // takes their results in order.
+                    var hashed = Task.Run(() => Verifies(cid, section.AsSpan(cidLength, size - cidLength)), CancellationToken.None);
+                    await pending.Writer.WriteAsync((cid, section, cidLength, size, sectionAt, hashed), idle.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -316,15 +319,17 @@ public sealed class GatewayFetcher
         /// <summary>True when every block the verified blocks link to arrived (the DAG is whole in the store).</summary>
         public bool HoldsWholeDag => _expected.IsSubsetOf(_received);
 
-        public async Task RunAsync(ChannelReader<(Cid Cid, byte[] Section, int CidLength, int Length, long Offset)> pending, CancellationTokenSource transfer, CancellationToken cancellationToken)
+        public async Task RunAsync(ChannelReader<(Cid Cid, byte[] Section, int CidLength, int Length, long Offset, Task<bool> Hashed)> pending, CancellationTokenSource transfer, CancellationToken cancellationToken)
         {
-            await foreach (var (cid, section, cidLength, length, offset) in pending.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            await foreach (var (cid, section, cidLength, length, offset, hashed) in pending.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 try
                 {
+                    // Always waited for: the buffer goes back to the pool only when nothing reads it.
+                    var verified = await hashed.ConfigureAwait(false);
                     if (!_failed)
                     {
-                        await TakeAsync(cid, section.AsMemory(cidLength, length - cidLength), offset, transfer, cancellationToken).ConfigureAwait(false);
+                        await TakeAsync(cid, section.AsMemory(cidLength, length - cidLength), verified, offset, transfer, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 finally
@@ -334,11 +339,11 @@ public sealed class GatewayFetcher
             }
         }
 
-        private async Task TakeAsync(Cid cid, ReadOnlyMemory<byte> block, long offset, CancellationTokenSource transfer, CancellationToken cancellationToken)
+        private async Task TakeAsync(Cid cid, ReadOnlyMemory<byte> block, bool verified, long offset, CancellationTokenSource transfer, CancellationToken cancellationToken)
         {
             try
             {
-                if (!Verifies(cid, block.Span))
+                if (!verified)
                 {
                     Fail($"sent a block that does not hash to its CID {cid} (offset {offset})", transfer);
                     return;
