@@ -14,7 +14,9 @@ internal sealed class RecordingCallback(int failFirst = 0) : IComputeCallback
     private readonly ConcurrentDictionary<(ExecutionId, ExecutionState), TaskCompletionSource<ExecutionReport>> _waits = new();
     private int _failuresLeft = failFirst;
 
-    public int Refused { get; private set; }
+    private int _refused;
+
+    public int Refused => Volatile.Read(ref _refused);
 
     public IReadOnlyList<ExecutionReport> Reports => [.. _reports];
 
@@ -22,7 +24,7 @@ internal sealed class RecordingCallback(int failFirst = 0) : IComputeCallback
     {
         if (Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
-            Refused++;
+            Interlocked.Increment(ref _refused);
             throw new IOException("the orchestrator is unreachable (refused on purpose by the test)");
         }
 

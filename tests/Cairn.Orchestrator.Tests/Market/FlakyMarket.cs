@@ -18,9 +18,13 @@ internal sealed class FlakyMarket(IMarket inner) : IMarket
 
     public bool CrashAfterClose { get; set; }
 
-    public int Settles { get; private set; }
+    private int settles;
+    private int fails;
 
-    public int Fails { get; private set; }
+    /// <summary>Deals settled through this market; counted atomically, as workers settle concurrently.</summary>
+    public int Settles => Volatile.Read(ref settles);
+
+    public int Fails => Volatile.Read(ref fails);
 
     public string Account => inner.Account;
 
@@ -47,7 +51,7 @@ internal sealed class FlakyMarket(IMarket inner) : IMarket
     {
         Crash(CrashBeforeClose);
         var closed = await inner.SettleDealAsync(report, cancellationToken);
-        Settles++;
+        Interlocked.Increment(ref settles);
         Crash(CrashAfterClose);
         return closed;
     }
@@ -56,7 +60,7 @@ internal sealed class FlakyMarket(IMarket inner) : IMarket
     {
         Crash(CrashBeforeClose);
         var closed = await inner.FailDealAsync(dealId, reason, cancellationToken);
-        Fails++;
+        Interlocked.Increment(ref fails);
         Crash(CrashAfterClose);
         return closed;
     }
