@@ -23,7 +23,7 @@ public sealed class WasmEngine
     {
         ArgumentNullException.ThrowIfNull(bytes);
         options ??= new CompileOptions();
-        var key = Cid.Compute(1, Multicodec.Raw, bytes) + (options.CanonicalizeNaN ? "/det" : "/native");
+        var key = Cid.Compute(1, Multicodec.Raw, bytes) + (options.CanonicalizeNaN ? "/det" : "/native") + (options.Eager ? "/eager" : "");
         var lazy = _cache.GetOrAdd(key, _ => new Lazy<CompiledModule>(() => CompileUncached(bytes, options)));
         try
         {

@@ -96,10 +96,10 @@ public class DecoderTests
         try
         {
             // Whatever validates must also compile and JIT (invalid IL would only surface on first call).
-            var compiled = WasmEngine.CompileUncached(bytes);
-            foreach (var method in compiled.Methods)
+            var compiled = WasmEngine.CompileUncached(bytes, new CompileOptions { Eager = true });
+            for (var i = 0; i < compiled.Module.Bodies.Count; i++)
             {
-                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(compiled.MethodOf(i).MethodHandle);
             }
 
             return true;

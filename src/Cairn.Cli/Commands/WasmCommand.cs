@@ -89,7 +89,10 @@ internal static class WasmCommand
                     ["fuelUsed"] = result.FuelUsed,
                     ["peakMemoryBytes"] = result.PeakMemoryBytes,
                     ["compileMs"] = Math.Round(compileTime.TotalMilliseconds, 3),
+                    ["instantiateMs"] = Math.Round(result.InstantiateTime.TotalMilliseconds, 3),
                     ["wallTimeMs"] = Math.Round(result.WallTime.TotalMilliseconds, 3),
+                    ["compiledFunctions"] = result.CompiledFunctions,
+                    ["functions"] = compiled.Module.DefinedFunctionCount,
                     ["trap"] = result.Trap?.Message,
                 });
                 await Console.Error.WriteLineAsync(json);

@@ -300,8 +300,22 @@ internal sealed partial class FunctionCompiler
         SpillFuel();
         if (f >= _m.ImportedFunctionCount)
         {
+            // Through the module's code table: a zero entry is a function not compiled yet.
+            var local = f - _m.ImportedFunctionCount;
+            var ready = _il.DefineLabel();
             _il.Emit(OpCodes.Ldloc, _inst);
-            _il.Emit(OpCodes.Call, _methods[f - _m.ImportedFunctionCount]);
+            _il.Emit(OpCodes.Ldloc, _inst);
+            _calls.EmitField(_il, OpCodes.Ldfld, s_code);
+            _il.Emit(OpCodes.Ldc_I4, local);
+            _il.Emit(OpCodes.Ldelem_I);
+            _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Brtrue, ready);
+            _il.Emit(OpCodes.Pop);
+            _il.Emit(OpCodes.Ldloc, _inst);
+            _il.Emit(OpCodes.Ldc_I4, local);
+            EmitCall(Helper(typeof(RuntimeOps), nameof(RuntimeOps.ResolveCode)));
+            _il.MarkLabel(ready);
+            _il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, ModuleCompiler.ReturnType(t), ModuleCompiler.ParameterTypes(t), null);
         }
         else
         {

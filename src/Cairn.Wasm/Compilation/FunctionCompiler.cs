@@ -20,6 +20,7 @@ internal sealed partial class FunctionCompiler
     private static readonly FieldInfo s_functions = Field(nameof(WasmInstance.Functions));
     private static readonly FieldInfo s_globals = Field(nameof(WasmInstance.Globals));
     private static readonly FieldInfo s_tables = Field(nameof(WasmInstance.Tables));
+    private static readonly FieldInfo s_code = Field(nameof(WasmInstance.Code));
     private static readonly MethodInfo s_arrayDataReference = typeof(RuntimeOps).GetMethod(nameof(RuntimeOps.Data))!;
 
     private static readonly FieldInfo s_memoryBytes = typeof(WasmMemory).GetField("Bytes", BindingFlags.NonPublic | BindingFlags.Instance)!;
@@ -29,7 +30,6 @@ internal sealed partial class FunctionCompiler
     private readonly WasmModule _m;
     private readonly int _funcIndex;
     private readonly FuncType _type;
-    private readonly MethodBuilder[] _methods;
     private readonly CompileOptions _options;
     private readonly WasmReader _r;
     private readonly ValType[] _locals;
@@ -49,13 +49,12 @@ internal sealed partial class FunctionCompiler
 
     private readonly CallTokens _calls;
 
-    public FunctionCompiler(WasmModule m, int funcIndex, MethodBuilder[] methods, CompileOptions options, CallTokens calls)
+    public FunctionCompiler(WasmModule m, int funcIndex, CompileOptions options, CallTokens calls)
     {
         _calls = calls;
         _m = m;
         _funcIndex = funcIndex;
         _type = m.FunctionTypes[funcIndex];
-        _methods = methods;
         _options = options;
         var body = m.Bodies[funcIndex - m.ImportedFunctionCount];
         _r = new WasmReader(m.Bytes, body.CodeStart, body.CodeEnd) { Section = "code" };

@@ -5,7 +5,12 @@ using System.Runtime.CompilerServices;
 
 namespace Cairn.Wasm.Compilation;
 
-/// <summary>Compiles every function of a module into static methods of one type in a collectible assembly.</summary>
+/// <summary>
+/// Compiles a module's functions into static methods of a collectible assembly, one type per
+/// function, each when it is first needed (<see cref="CompiledModule"/> decides when). Functions
+/// call each other through the module's code table, so no function's IL depends on another's
+/// having been generated.
+/// </summary>
 internal static class ModuleCompiler
 {
     private static int s_counter;
@@ -16,39 +21,43 @@ internal static class ModuleCompiler
         var id = Interlocked.Increment(ref s_counter);
         var asm = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName($"Cairn.Wasm.Compiled{id}"), AssemblyBuilderAccess.RunAndCollect);
         GrantAccess(asm);
-        var mb = asm.DefineDynamicModule("code");
-        var tb = mb.DefineType("WasmCode", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
-        var builders = new MethodBuilder[module.Bodies.Count];
-        for (var i = 0; i < builders.Length; i++)
+        var compiled = new CompiledModule(module, options, asm.DefineDynamicModule("code"), TimeSpan.Zero);
+        if (options.Eager)
         {
-            var type = module.FunctionTypes[module.ImportedFunctionCount + i];
-            builders[i] = tb.DefineMethod(
-                $"f{module.ImportedFunctionCount + i}",
-                MethodAttributes.Public | MethodAttributes.Static,
-                ReturnType(type),
-                ParameterTypes(type));
-            // Wasm code is already optimized by its producer and usually hot: skip tier-0.
-            builders[i].SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+            compiled.CompileAll();
         }
 
-        var tokens = new CallTokens(mb);
-        for (var i = 0; i < builders.Length; i++)
+        compiled.CompileTime = sw.Elapsed;
+        return compiled;
+    }
+
+    /// <summary>
+    /// Generates the local functions <paramref name="locals"/> as static methods <c>f{index}</c> of one
+    /// new type, <c>WasmCode{first index}</c>, and returns them in the same order.
+    /// </summary>
+    public static MethodInfo[] CompileFunctions(WasmModule module, CompileOptions options, ModuleBuilder code, CallTokens tokens, IReadOnlyList<int> locals)
+    {
+        var tb = code.DefineType($"WasmCode{module.ImportedFunctionCount + locals[0]}", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
+        var builders = new MethodBuilder[locals.Count];
+        for (var k = 0; k < locals.Count; k++)
         {
-            new FunctionCompiler(module, module.ImportedFunctionCount + i, builders, options, tokens).Compile(builders[i].GetILGenerator());
+            var index = module.ImportedFunctionCount + locals[k];
+            var type = module.FunctionTypes[index];
+            builders[k] = tb.DefineMethod($"f{index}", MethodAttributes.Public | MethodAttributes.Static, ReturnType(type), ParameterTypes(type));
+            // Wasm code is already optimized by its producer and usually hot: skip tier-0.
+            builders[k].SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+            new FunctionCompiler(module, index, options, tokens).Compile(builders[k].GetILGenerator());
         }
 
         var created = tb.CreateType();
-        var methods = new MethodInfo[builders.Length];
-        var code = new IntPtr[builders.Length];
-        // One lookup table: GetMethod(name) per function would scan all methods each time (quadratic).
-        var byName = created.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).ToDictionary(m => m.Name, StringComparer.Ordinal);
-        for (var i = 0; i < builders.Length; i++)
+        if (locals.Count == 1)
         {
-            methods[i] = byName[builders[i].Name];
-            code[i] = methods[i].MethodHandle.GetFunctionPointer();
+            return [created.GetMethod(builders[0].Name, BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)!];
         }
 
-        return new CompiledModule(module, options, methods, code, sw.Elapsed);
+        // One lookup table: GetMethod(name) per function would scan all methods each time (quadratic).
+        var byName = created.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).ToDictionary(m => m.Name, StringComparer.Ordinal);
+        return [.. builders.Select(b => byName[b.Name])];
     }
 
     public static Type ReturnType(FuncType type) => type.Results.Length == 1 ? IlTypes.Of(type.Results[0]) : typeof(void);

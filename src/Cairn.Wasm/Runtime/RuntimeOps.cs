@@ -132,7 +132,16 @@ public static class RuntimeOps
             Traps.Throw(TrapKind.IndirectCallTypeMismatch);
         }
 
+        if (f.Code == IntPtr.Zero)
+        {
+            f.EnsureCode();
+        }
+
         return f;
     }
+
+    /// <summary>The entry point of the calling module's local function <paramref name="local"/>, compiled on this first call.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static IntPtr ResolveCode(WasmInstance instance, int local) => instance.Module.Resolve(local);
 }
 #pragma warning restore CS1591

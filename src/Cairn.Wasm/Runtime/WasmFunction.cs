@@ -9,36 +9,53 @@ namespace Cairn.Wasm.Runtime;
 public sealed class WasmFunction
 {
 #pragma warning disable SA1401, CA1051
-    // Fields, not properties: compiled code loads them for indirect and imported calls.
-    internal readonly IntPtr Code;
+    // Fields, not properties: compiled code loads them for indirect and imported calls. Code is zero
+    // until a module function is first needed (see EnsureCode).
+    internal IntPtr Code;
     internal readonly object Context;
     internal readonly int TypeId;
 #pragma warning restore SA1401, CA1051
-    private readonly MethodInfo? _method;
     private readonly HostFunction? _host;
+    private readonly CompiledModule? _module;
+    private readonly int _local;
+    private string? _name;
 
-    internal WasmFunction(FuncType type, IntPtr code, object context, MethodInfo? method, HostFunction? host)
+    internal WasmFunction(FuncType type, IntPtr code, object context, HostFunction? host)
     {
         Type = type;
         TypeId = type.Id;
         Code = code;
         Context = context;
-        _method = method;
         _host = host;
+    }
+
+    /// <summary>Function <paramref name="local"/> of <paramref name="module"/> (imports excluded) in <paramref name="instance"/>.</summary>
+    internal WasmFunction(FuncType type, WasmInstance instance, CompiledModule module, int local)
+    {
+        Type = type;
+        TypeId = type.Id;
+        Code = module.Code[local];
+        Context = instance;
+        _module = module;
+        _local = local;
     }
 
     /// <summary>The signature.</summary>
     public FuncType Type { get; }
 
     /// <summary>A name for messages.</summary>
-    public string Name { get; internal set; } = "?";
+    public string Name
+    {
+        get => _name ??= _module is null ? "?" : _module.Module.FunctionName(_module.Module.ImportedFunctionCount + _local);
+        internal set => _name = value;
+    }
 
     /// <summary>Creates a function value for a host function.</summary>
     public static WasmFunction FromHost(HostFunction host)
     {
         ArgumentNullException.ThrowIfNull(host);
         var (code, _) = HostStubs.Get(host.Type);
-        return new WasmFunction(host.Type, code, host, null, host) { Name = "host" };
+        return new WasmFunction(host.Type, code, host, host) { Name = "host" };
     }
 
     /// <summary>Calls the function. Traps surface as <see cref="WasmTrap"/>.</summary>
@@ -75,7 +92,7 @@ public sealed class WasmFunction
         object? ret;
         try
         {
-            ret = _method!.Invoke(null, BindingFlags.DoNotWrapExceptions, null, boxed, null);
+            ret = _module!.MethodOf(_local).Invoke(null, BindingFlags.DoNotWrapExceptions, null, boxed, null);
         }
         catch (InsufficientExecutionStackException e)
         {
@@ -111,6 +128,15 @@ public sealed class WasmFunction
         }
 
         return values;
+    }
+
+    /// <summary>Makes <see cref="Code"/> callable: compiles a module function on its first use as a value.</summary>
+    internal void EnsureCode()
+    {
+        if (Code == IntPtr.Zero && _module is not null)
+        {
+            Code = _module.Resolve(_local);
+        }
     }
 
     /// <inheritdoc/>

@@ -8,7 +8,7 @@ public sealed partial class WasmInstance
     internal static WasmInstance Create(CompiledModule compiled, WasmImports? imports, InstanceOptions options)
     {
         var m = compiled.Module;
-        var inst = new WasmInstance(compiled) { MaxCallDepth = options.MaxCallDepth };
+        var inst = new WasmInstance(compiled) { MaxCallDepth = options.MaxCallDepth, Code = compiled.Code };
         inst.SetFuel(options.Fuel);
         var functions = new WasmFunction[m.FunctionTypes.Count];
         var tables = new List<WasmTable>();
@@ -29,6 +29,7 @@ public sealed partial class WasmInstance
                         throw LinkError($"incompatible import type for \"{imp.Module}\".\"{imp.Name}\": expected function {imp.Function}");
                     }
 
+                    f.EnsureCode();
                     functions[fi++] = f;
                     break;
                 case ExternKind.Table:
@@ -61,7 +62,7 @@ public sealed partial class WasmInstance
         for (var i = 0; i < m.Bodies.Count; i++)
         {
             var index = m.ImportedFunctionCount + i;
-            functions[index] = new WasmFunction(m.FunctionTypes[index], compiled.Code[i], inst, compiled.Methods[i], null) { Name = m.FunctionName(index) };
+            functions[index] = new WasmFunction(m.FunctionTypes[index], inst, compiled, i);
         }
 
         inst.Functions = functions;

@@ -11,6 +11,7 @@ public sealed partial class WasmInstance
     internal WasmTable[] Tables = [];
     internal WasmGlobal[] Globals = [];
     internal WasmFunction[] Functions = [];
+    internal IntPtr[] Code = [];
     internal byte[]?[] DataSegments = [];
     internal object?[]?[] ElemSegments = [];
     internal long Fuel;

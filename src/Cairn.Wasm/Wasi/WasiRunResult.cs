@@ -17,6 +17,12 @@ public sealed record WasiRunResult
     /// <summary>Wall time of the run (instantiation included).</summary>
     public TimeSpan WallTime { get; init; }
 
+    /// <summary>The part of <see cref="WallTime"/> spent instantiating (linking WASI, segments, tables) before the entry point ran.</summary>
+    public TimeSpan InstantiateTime { get; init; }
+
+    /// <summary>Functions compiled to IL by the end of the run (each on its first call).</summary>
+    public int CompiledFunctions { get; init; }
+
     /// <summary>The trap that ended the run, if any.</summary>
     public WasmTrap? Trap { get; init; }
 }

@@ -41,7 +41,7 @@ public static class WasiRunner
     /// <summary>The innermost compiled wasm function on the trap's stack (methods are named f{index}).</summary>
     internal static string? FunctionOf(Exception trap, WasmModule module)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(trap.StackTrace ?? "", @"WasmCode\.f(\d+)\(");
+        var match = System.Text.RegularExpressions.Regex.Match(trap.StackTrace ?? "", @"WasmCode\d+\.f(\d+)\(");
         return match.Success ? module.FunctionName(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)) : null;
     }
 
@@ -54,6 +54,7 @@ public static class WasiRunner
         WasmInstance? instance = null;
         var exitCode = 0;
         WasmTrap? trap = null;
+        var instantiated = TimeSpan.Zero;
         Timer? timer = null;
         CancellationTokenRegistration registration = default;
         try
@@ -65,6 +66,7 @@ public static class WasiRunner
                 MaxCallDepth = options.MaxCallDepth,
             });
             wasi.AttachMemory(instance.DefaultMemory);
+            instantiated = sw.Elapsed;
             var inst = instance;
             if (options.Timeout is { } timeout)
             {
@@ -103,6 +105,8 @@ public static class WasiRunner
             FuelUsed = instance?.FuelConsumed ?? 0,
             PeakMemoryBytes = instance?.DefaultMemory?.PeakBytes ?? 0,
             WallTime = sw.Elapsed,
+            InstantiateTime = instantiated,
+            CompiledFunctions = module.CompiledFunctions,
             Trap = trap,
         };
     }
