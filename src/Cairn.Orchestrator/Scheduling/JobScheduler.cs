@@ -58,8 +58,9 @@ public sealed partial class JobScheduler
     /// then closes the deals of executions that pass ended (stopped, timed out).
     /// </summary>
     /// <remarks>
-    /// Settling first means a job is never seen Completed or Failed while the deal of an execution
-    /// that ended before the pass is still open: whoever waits for the job then reads final balances.
+    /// Settling first (and again just before the job is moved to a terminal state, see FinishAsync)
+    /// means a job is never seen Completed or Failed while the deal of an execution it counted as ended
+    /// is still open: whoever waits for the job then reads final balances.
     /// </remarks>
     public async Task ProcessAsync(EvaluationRecord evaluation, CancellationToken cancellationToken = default)
     {
@@ -508,8 +509,15 @@ public sealed partial class JobScheduler
         }
     }
 
-    private Task FinishAsync(JobRecord record, JobState state, string message, CancellationToken cancellationToken) =>
-        MoveAsync(record, state, message, cancellationToken);
+    /// <summary>
+    /// Moves the job to a terminal state after closing the deals of its ended executions, including any
+    /// that ended after this pass's first reconciliation: whoever sees the job finished reads settled balances.
+    /// </summary>
+    private async Task FinishAsync(JobRecord record, JobState state, string message, CancellationToken cancellationToken)
+    {
+        await ReconcileDealsAsync(record.Job.Id, cancellationToken);
+        await MoveAsync(record, state, message, cancellationToken);
+    }
 
     private async Task ScheduleTimeoutsAsync(
         JobRecord record,

@@ -1,6 +1,7 @@
 using Cairn.Jobs;
 using Cairn.Jobs.Compute;
 using Cairn.Market;
+using Cairn.Orchestrator.Ranking;
 using Cairn.Orchestrator.Scheduling;
 using Cairn.Orchestrator.Tests.Scheduling;
 
@@ -292,6 +293,47 @@ public sealed class SchedulerMarketTests
         Assert.Equal((ExecutionState.Failed, DealStatus.Failed, Budget), (executions[0].State, executions[0].DealStatus, executions[0].Refunded));
         Assert.Contains("restarted", executions[0].StateMessage, StringComparison.Ordinal);
         Assert.Equal((ExecutionState.Completed, DealStatus.Settled), (executions[1].State, executions[1].DealStatus));
+        var (cost, _) = MarketHarness.Price(Fuel, Budget);
+        Assert.Equal(MarketHarness.ClientFunds - cost, await h.BalanceAsync(h.Client));
+        await h.AssertLedgerSoundAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ExecutionEndingDuringAPass_JobIsFinishedOnlyAfterItsDealSettled()
+    {
+        // CI saw `cairn demo` read balances from before the settlement: the execution completed after
+        // the pass's first settlement round but before the pass read it, so the job was Completed
+        // while its deal was still open. Here the completion is put at exactly that point.
+        await using var h = await MarketHarness.CreateAsync();
+        var node = h.AddNode(behavior: FakeBehavior.RunUntilTold);
+        var job = await h.SubmitAsync(PaidJob());
+        var execution = Assert.Single(await h.ExecutionsAsync(job.Job.Id));
+        Assert.Equal(ExecutionState.Running, execution.State);
+
+        var (store, spy) = StoreSpy.Wrap(h.Store);
+        var scheduler = new JobScheduler(store, h.Nodes, NodeSelector.Default, h.Options, h.Clock, h.Flaky, new MarketOptions { DefaultClient = h.Client.Did.Text });
+        var completed = false;
+        spy.BeforeGetJob = async _ =>
+        {
+            if (!completed)
+            {
+                completed = true;
+                await node.CompleteAsync(execution.Id, TestContext.Token);
+            }
+        };
+        var dealWhenFinished = new List<DealStatus?>();
+        spy.BeforeJobState = async (_, state) =>
+        {
+            if (JobStateMachine.IsTerminal(state))
+            {
+                dealWhenFinished.Add((await h.Store.GetExecutionAsync(execution.Id, TestContext.Token))!.DealStatus);
+            }
+        };
+        await scheduler.ProcessAsync(new EvaluationRecord { Id = EvaluationId.New(), JobId = job.Job.Id, TriggeredBy = EvaluationTrigger.ExecutionUpdated }, TestContext.Token);
+
+        Assert.True(completed);
+        Assert.Equal(JobState.Completed, (await h.JobAsync(job.Job.Id)).State);
+        Assert.Equal([DealStatus.Settled], dealWhenFinished);
         var (cost, _) = MarketHarness.Price(Fuel, Budget);
         Assert.Equal(MarketHarness.ClientFunds - cost, await h.BalanceAsync(h.Client));
         await h.AssertLedgerSoundAsync();
