@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Cairn.Multiformats;
 
 namespace Cairn.Cli.Tests;
@@ -31,11 +32,12 @@ public class DemoTests
 
         // The client paid ⌊fuel × price / 10⁶⌋ (the demo's price: 5000 per million fuel): the provider
         // got it less the protocol fee (100 bps, rounded down), the treasury the fee.
-        var fuel = long.Parse(System.Text.RegularExpressions.Regex.Match(result.Stdout, @"usage\s+([\d,]+) fuel").Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        var fuel = long.Parse(Regex.Match(result.Stdout, @"usage\s+([\d,]+) fuel").Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
         var cost = fuel * 5000 / 1_000_000;
         var fee = cost * 100 / 10_000;
-        Assert.Matches($@"client\s+[\d,]+\s+\(-{cost:#,0}\)", result.Stdout);
-        Assert.Matches($@"provider\s+[\d,]+\s+\(\+{cost - fee:#,0}\)", result.Stdout);
+        // The whole output on failure: which line differs says which step raced.
+        Assert.True(Regex.IsMatch(result.Stdout, $@"client\s+[\d,]+\s+\(-{cost:#,0}\)"), result.Stdout);
+        Assert.True(Regex.IsMatch(result.Stdout, $@"provider\s+[\d,]+\s+\(\+{cost - fee:#,0}\)"), result.Stdout);
         Assert.Matches(@"\n\s+ok\n", result.Stdout);
 
         // The demo works on its own throw-away home: the user's home is left alone.
