@@ -130,13 +130,13 @@ public sealed class WasmExecutor : IExecutor
         _ => trap.Function is null ? $"wasm trap: {trap.Message}" : $"wasm trap: {trap.Message} in function {trap.Function}",
     };
 
-    private static Usage UsageOf(WasiRunResult result)
-    {
-        var millis = (long)Math.Ceiling(result.WallTime.TotalMilliseconds);
-        // GB-milliseconds of the peak memory held for the whole run (an upper bound, as cloud billing does).
-        var gbMillis = (long)Math.Ceiling((double)result.PeakMemoryBytes * millis / (1L << 30));
-        return new Usage(result.FuelUsed, millis, gbMillis);
-    }
+    /// <summary>
+    /// A Wasm run is billed by fuel alone: the same module on the same inputs uses the same fuel on every
+    /// machine, so its cost is the same wherever and however loaded it ran, and a verifier re-running it
+    /// reaches the same bill. (Billing its wall time as CPU time, as this once did, made the demo's
+    /// cost differ by a unit between a quiet and a busy machine.) Wall time and peak memory stay in the result.
+    /// </summary>
+    private static Usage UsageOf(WasiRunResult result) => new(result.FuelUsed, 0, 0);
 
     private static string ModuleName(PreparedInput module)
     {

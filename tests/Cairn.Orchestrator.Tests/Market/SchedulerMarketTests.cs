@@ -301,9 +301,10 @@ public sealed class SchedulerMarketTests
     [Fact(Timeout = 60_000)]
     public async Task ExecutionEndingDuringAPass_JobIsFinishedOnlyAfterItsDealSettled()
     {
-        // CI saw `cairn demo` read balances from before the settlement: the execution completed after
-        // the pass's first settlement round but before the pass read it, so the job was Completed
-        // while its deal was still open. Here the completion is put at exactly that point.
+        // An execution that completes after a pass's first settlement round but before the pass reads
+        // the executions was counted as completed, and the job moved to Completed while that deal was
+        // still open (a waiting client could read balances from before the settlement). Here the
+        // completion is put at exactly that point.
         await using var h = await MarketHarness.CreateAsync();
         var node = h.AddNode(behavior: FakeBehavior.RunUntilTold);
         var job = await h.SubmitAsync(PaidJob());
