@@ -22,7 +22,7 @@ public sealed class CompiledModule
     private int _compiledCount;
     private long _lazyTicks;
 
-    internal CompiledModule(WasmModule module, CompileOptions options, ModuleBuilder code, TimeSpan compileTime)
+    internal CompiledModule(WasmModule module, CompileOptions options, ModuleBuilder code)
     {
         Module = module;
         Options = options;
@@ -30,7 +30,6 @@ public sealed class CompiledModule
         _tokens = new CallTokens(code);
         _methods = new MethodInfo?[module.Bodies.Count];
         Code = new IntPtr[module.Bodies.Count];
-        CompileTime = compileTime;
     }
 
     /// <summary>The decoded module.</summary>

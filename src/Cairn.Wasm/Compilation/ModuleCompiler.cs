@@ -21,7 +21,7 @@ internal static class ModuleCompiler
         var id = Interlocked.Increment(ref s_counter);
         var asm = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName($"Cairn.Wasm.Compiled{id}"), AssemblyBuilderAccess.RunAndCollect);
         GrantAccess(asm);
-        var compiled = new CompiledModule(module, options, asm.DefineDynamicModule("code"), TimeSpan.Zero);
+        var compiled = new CompiledModule(module, options, asm.DefineDynamicModule("code"));
         if (options.Eager)
         {
             compiled.CompileAll();
@@ -50,11 +50,6 @@ internal static class ModuleCompiler
         }
 
         var created = tb.CreateType();
-        if (locals.Count == 1)
-        {
-            return [created.GetMethod(builders[0].Name, BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)!];
-        }
-
         // One lookup table: GetMethod(name) per function would scan all methods each time (quadratic).
         var byName = created.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).ToDictionary(m => m.Name, StringComparer.Ordinal);
         return [.. builders.Select(b => byName[b.Name])];
