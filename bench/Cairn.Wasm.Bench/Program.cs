@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Cairn.Wasm;
 using Cairn.Wasm.Binary;
 using Cairn.Wasm.Compilation;
-using Cairn.Wasm.Runtime;
 using Cairn.Wasm.Validation;
 using Cairn.Wasm.Wasi;
 
@@ -20,15 +19,15 @@ if (args.Length < 1)
 var bytes = File.ReadAllBytes(args[0]);
 var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
 Console.WriteLine($"module: {bytes.Length:N0} bytes ({bytes.Length / 1048576.0:F2} MiB)");
-var first = Measure(bytes, eager: false);
+var first = await MeasureAsync(bytes, eager: false);
 Console.WriteLine($"first in process, lazy: {first}");
-_ = Measure(bytes, eager: true);
+_ = await MeasureAsync(bytes, eager: true);
 var lazy = new List<Row>();
 var eager = new List<Row>();
 for (var round = 0; round < rounds; round++)
 {
-    lazy.Add(Measure(bytes, eager: false));
-    eager.Add(Measure(bytes, eager: true));
+    lazy.Add(await MeasureAsync(bytes, eager: false));
+    eager.Add(await MeasureAsync(bytes, eager: true));
 }
 
 var l = Median(lazy);
@@ -41,7 +40,7 @@ return 0;
 
 static Row Median(List<Row> rows) => rows.OrderBy(r => r.CompileAndInstantiate).ElementAt(rows.Count / 2);
 
-static Row Measure(byte[] bytes, bool eager)
+static async Task<Row> MeasureAsync(byte[] bytes, bool eager)
 {
     GC.Collect();
     GC.WaitForPendingFinalizers();
@@ -52,22 +51,16 @@ static Row Measure(byte[] bytes, bool eager)
     var validate = sw.Elapsed.TotalMilliseconds;
     var compiled = ModuleCompiler.Compile(module, new CompileOptions { Eager = eager });
     var compile = sw.Elapsed.TotalMilliseconds;
-    using var wasi = new WasiContext(new WasiConfig { Stdout = Stream.Null, Stderr = Stream.Null });
-    var imports = new WasmImports();
-    wasi.Bind(module, imports);
-    var instance = compiled.Instantiate(imports);
-    wasi.AttachMemory(instance.DefaultMemory);
-    var instantiate = sw.Elapsed.TotalMilliseconds;
-    try
+    // The same run as `cairn wasm run`: it times instantiation apart from the run itself.
+    var result = await WasiRunner.RunAsync(compiled, new WasiConfig { Stdout = Stream.Null, Stderr = Stream.Null });
+    if (result.ExitCode != 0)
     {
-        instance.GetFunction("_start").Invoke();
-    }
-    catch (WasiExitException exit) when (exit.Code == 0)
-    {
+        throw new InvalidOperationException($"the module exited {result.ExitCode}");
     }
 
-    var run = sw.Elapsed.TotalMilliseconds;
-    return new Row(decode, validate - decode, compile - validate, instantiate - compile, run - instantiate, compiled.CompiledFunctions, compiled.LazyCompileTime.TotalMilliseconds);
+    var instantiate = result.InstantiateTime.TotalMilliseconds;
+    var run = (result.WallTime - result.InstantiateTime).TotalMilliseconds;
+    return new Row(decode, validate - decode, compile - validate, instantiate, run, compiled.CompiledFunctions, compiled.LazyCompileTime.TotalMilliseconds);
 }
 
 internal readonly record struct Row(double Decode, double Validate, double Generate, double Instantiate, double Run, int Functions, double LazyIl)
