@@ -11,6 +11,8 @@ public sealed partial class WasmInstance
     internal WasmTable[] Tables = [];
     internal WasmGlobal[] Globals = [];
     internal WasmFunction[] Functions = [];
+    // The module's code table (CompiledModule.Code), held here too so a call between the module's
+    // functions loads it with one field access from the instance argument.
     internal IntPtr[] Code = [];
     internal byte[]?[] DataSegments = [];
     internal object?[]?[] ElemSegments = [];
