@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
 using Cairn.Content.Car;
+using Cairn.Content.Storage;
 using Cairn.Multiformats;
 using Cairn.Storage;
 
@@ -189,6 +190,11 @@ public sealed class GatewayFetcher
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(_options.IdleTimeout);
         var verifier = new CarVerifier(session, peer, root);
+
+        // A CAR's blocks go into one pack (a file per block would cost more than the transfer), indexed
+        // when this method returns, so the walk for what is still missing sees them.
+        await using var pack = session.Store is FileBlockStore files ? files.OpenPackWriter(root) : null;
+        session.Pack = pack;
         var pending = Channel.CreateBounded<(Cid Cid, byte[] Section, int CidLength, int Length, long Offset, Task<bool> Hashed)>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
         var verifying = Task.Run(() => verifier.RunAsync(pending.Reader, idle, cancellationToken), CancellationToken.None);
         var ended = false;
@@ -302,6 +308,7 @@ public sealed class GatewayFetcher
         {
             pending.Writer.TryComplete();
             await verifying.ConfigureAwait(false);
+            session.Pack = null;
         }
 
         return ended && !verifier.Failed && verifier.HoldsWholeDag;
@@ -632,6 +639,9 @@ public sealed class GatewayFetcher
 
         public IBlockStore Store { get; }
 
+        /// <summary>Where a CAR transfer's blocks go, when the store packs them.</summary>
+        public PackWriter? Pack { get; set; }
+
         public List<PeerState> Peers { get; }
 
         public void AddBytes(PeerState peer, int n)
@@ -654,7 +664,15 @@ public sealed class GatewayFetcher
                 return;
             }
 
-            await Store.PutAsync(cid, block, cancellationToken).ConfigureAwait(false);
+            if (Pack is not null)
+            {
+                await Pack.PutAsync(cid, block, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Store.PutAsync(cid, block, cancellationToken).ConfigureAwait(false);
+            }
+
             peer.Blocks++;
             _blocks++;
             _progress?.Report(new FetchProgress(_blocks, _bytes));

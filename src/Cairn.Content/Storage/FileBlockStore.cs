@@ -27,7 +27,7 @@ namespace Cairn.Content.Storage;
 /// is re-verified by <see cref="PutAsync"/> and rewritten when it is damaged, so adding content
 /// again repairs it.</para>
 /// </remarks>
-public sealed class FileBlockStore : IBlockStore, IDisposable
+public sealed partial class FileBlockStore : IBlockStore, IDisposable
 {
     /// <summary>The folder (under the root) that holds blocks being written.</summary>
     public const string TempFolderName = ".tmp";
@@ -52,6 +52,7 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
         _root = Path.GetFullPath(root);
         _temp = Path.Combine(_root, TempFolderName);
         _time = timeProvider ?? TimeProvider.System;
+        Packs = new BlockPacks(_root);
         Directory.CreateDirectory(_temp);
         RemoveStaleTempFiles();
     }
@@ -69,7 +70,7 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
     public ValueTask<bool> HasAsync(Cid cid, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cid);
-        return ValueTask.FromResult(File.Exists(PathOf(cid)));
+        return ValueTask.FromResult(File.Exists(PathOf(cid)) || Packs.TryLocate(cid.Multihash, out _));
     }
 
     /// <inheritdoc />
@@ -81,11 +82,17 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
         var block = ReadOrNull(path);
         if (block is null)
         {
-            return ValueTask.FromResult<byte[]?>(null);
+            return ValueTask.FromResult(GetPacked(cid));
         }
 
         if (!cid.Verifies(block))
         {
+            // A good packed copy (a fetch that repaired the block) serves the read.
+            if (Packs.Read(cid.Multihash, cid) is { } packed && cid.Verifies(packed))
+            {
+                return ValueTask.FromResult<byte[]?>(packed);
+            }
+
             throw new CairnException(ErrorCode.IntegrityViolation, $"Block {cid} is corrupted on disk: its {block.Length} bytes do not hash to its CID ({path}).")
             {
                 Hint = "Add the content again (that rewrites the block) or fetch it from a peer; `cairn gc` reports every damaged pinned block.",
@@ -100,7 +107,12 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(cid);
         var info = new FileInfo(PathOf(cid));
-        return ValueTask.FromResult(info.Exists ? (long?)info.Length : null);
+        if (info.Exists)
+        {
+            return ValueTask.FromResult<long?>(info.Length);
+        }
+
+        return ValueTask.FromResult(Packs.TryLocate(cid.Multihash, out var at) ? (long?)at.Length : null);
     }
 
     /// <inheritdoc />
@@ -125,6 +137,13 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
                 Track(path);
                 return;
             }
+        }
+        else if (!info.Exists && Packs.TryLocate(cid.Multihash, out var at) && at.Length == block.Length
+            && Packs.Read(cid.Multihash, cid) is { } packed && packed.AsSpan().SequenceEqual(block.Span))
+        {
+            // Packed already and whole (a committed pack is made durable by the next flush, like a write).
+            Interlocked.Increment(ref _written);
+            return;
         }
 
         if (_linkedWrites && TryWriteLinked(path, block.Span))
@@ -200,7 +219,8 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
     public ValueTask<bool> DeleteAsync(Cid cid, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cid);
-        return ValueTask.FromResult(DeleteFile(PathOf(cid)));
+        var loose = DeleteFile(PathOf(cid));
+        return ValueTask.FromResult(Packs.Delete(cid.Multihash) | loose);
     }
 
     /// <summary>
@@ -212,6 +232,15 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
         foreach (var (key, _) in EnumerateFiles(cancellationToken))
         {
             if (TryMultihashOf(key, out var multihash))
+            {
+                yield return Cid.V1(Multicodec.Raw, multihash);
+            }
+        }
+
+        foreach (var (multihash, _) in Packs.Enumerate(cancellationToken))
+        {
+            // A block both loose and packed is listed once.
+            if (!File.Exists(PathOfKey(KeyOf(multihash))))
             {
                 yield return Cid.V1(Multicodec.Raw, multihash);
             }
@@ -288,7 +317,7 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
     }
 
     /// <summary>The stored bytes without hashing them, or null when absent (structure checks only).</summary>
-    internal byte[]? ReadUnverified(Cid cid) => ReadOrNull(PathOf(cid));
+    internal byte[]? ReadUnverified(Cid cid) => ReadOrNull(PathOf(cid)) ?? Packs.Read(cid.Multihash, cid);
 
     /// <summary>
     /// The stored bytes without hashing them, or null when absent: only for handing blocks to a peer that
@@ -299,7 +328,7 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(cid);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(ReadOrNull(PathOf(cid)));
+        return ValueTask.FromResult(ReadUnverified(cid));
     }
 
     /// <summary>
@@ -318,9 +347,7 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            buffer = [];
-            length = 0;
-            return false;
+            return Packs.TryRent(cid.Multihash, cid, pool, out buffer, out length);
         }
 
         using (handle)
@@ -476,5 +503,9 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
     }
 
     /// <summary>Releases the flush gate. Blocks already written stay; call <see cref="FlushAsync"/> first to make them durable.</summary>
-    public void Dispose() => _syncGate.Dispose();
+    public void Dispose()
+    {
+        Packs.Dispose();
+        _syncGate.Dispose();
+    }
 }

@@ -81,7 +81,7 @@ public sealed class GarbageCollector
 
         var removed = new List<Cid>();
         long removedBytes = 0;
-        long kept = 0;
+        var kept = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, path) in store.EnumerateFiles(cancellationToken))
         {
             if (!FileBlockStore.TryMultihashOf(key, out var multihash))
@@ -91,7 +91,7 @@ public sealed class GarbageCollector
 
             if (marked.Contains(key))
             {
-                kept++;
+                kept.Add(key);
                 continue;
             }
 
@@ -112,7 +112,78 @@ public sealed class GarbageCollector
             }
         }
 
+        // Packed blocks: unmarked rows go, then packs left mostly garbage are rewritten or removed.
+        foreach (var (multihash, at) in store.Packs.Enumerate(cancellationToken).ToList())
+        {
+            var key = FileBlockStore.KeyOf(multihash);
+            if (marked.Contains(key))
+            {
+                kept.Add(key);
+            }
+            else if (store.Packs.Delete(multihash))
+            {
+                removedBytes += at.Length;
+                removed.Add(Cid.V1(Multicodec.Raw, multihash));
+            }
+        }
+
+        await CompactPacksAsync(store, cancellationToken);
         var temps = store.RemoveStaleTempFiles();
-        return new GcResult(removed, removedBytes, kept, temps);
+        return new GcResult(removed, removedBytes, kept.Count, temps);
+    }
+
+    /// <summary>
+    /// Reclaims the space of removed packed blocks: a pack with nothing indexed in it is deleted; one
+    /// whose indexed blocks fill less than half of it has them copied to a new pack (rows re-pointed in
+    /// one transaction) and is deleted. Pack files the index never named (a writer killed before its
+    /// first commit) are deleted once older than <see cref="FileBlockStore.StaleTempAge"/>.
+    /// </summary>
+    private static async Task CompactPacksAsync(FileBlockStore store, CancellationToken cancellationToken)
+    {
+        var packs = store.Packs;
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (pack, liveBytes, liveBlocks) in packs.PacksWithLiveBytes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            named.Add(pack);
+            var path = packs.PathOf(pack);
+            var size = File.Exists(path) ? new FileInfo(path).Length : 0;
+            if (liveBlocks > 0 && liveBytes * 2 >= size)
+            {
+                continue;
+            }
+
+            if (liveBlocks > 0)
+            {
+                // The blocks were verified by the mark phase (every live block is reachable from a pin).
+                var moving = packs.Enumerate(cancellationToken, pack).ToList();
+                await using var writer = store.OpenPackWriterUnderGc(Cid.V1(Multicodec.Raw, moving[0].Multihash));
+                foreach (var (multihash, _) in moving)
+                {
+                    var cid = Cid.V1(Multicodec.Raw, multihash);
+                    var bytes = packs.Read(multihash, cid) ?? throw new CairnException(ErrorCode.IoError, $"Block {cid} vanished from pack {pack} during gc.");
+                    await writer.PutAsync(cid, bytes, cancellationToken);
+                }
+
+                await writer.CommitAsync(cancellationToken);
+            }
+
+            File.Delete(path);
+            packs.ForgetPack(pack);
+        }
+
+        if (!Directory.Exists(packs.Folder))
+        {
+            return;
+        }
+
+        var cutoff = DateTime.UtcNow - FileBlockStore.StaleTempAge;
+        foreach (var file in Directory.EnumerateFiles(packs.Folder, "*" + BlockPacks.Extension))
+        {
+            if (!named.Contains(Path.GetFileName(file)) && File.GetLastWriteTimeUtc(file) < cutoff)
+            {
+                File.Delete(file);
+            }
+        }
     }
 }

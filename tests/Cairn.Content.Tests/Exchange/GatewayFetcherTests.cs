@@ -40,6 +40,51 @@ public sealed class GatewayFetcherTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task FetchDag_IntoARepository_StoresTheCarAsOnePackVisibleToOtherProcesses()
+    {
+        var ct = TestTimeout.Token();
+        var (source, root, data) = await BuildAsync(ct);
+        await using var peer = new HttpStub(Honest(source));
+        using var home = new TempHome();
+        using (var repo = home.Open())
+        {
+            var result = await Fetcher(peer.Url).FetchDagAsync(root, repo.Blocks, null, ct);
+            Assert.Equal(await CountAsync(source, ct), result.BlocksFetched);
+        }
+
+        // A file per block is what made fetching slow: the CAR's blocks land in one pack, no loose files.
+        Assert.Single(Directory.GetFiles(Path.Combine(home.Blocks, "packs"), "*.car"));
+        Assert.Empty(Directory.GetFiles(home.Blocks, "*.data", SearchOption.AllDirectories));
+
+        // A fresh repository instance (as another process would open it) reads them through the index.
+        using var again = home.Open();
+        Assert.Equal(data, await ExportAsync(again.Blocks, root, ct));
+        Assert.Equal(await CountAsync(source, ct), await CountAsync(again.Blocks, ct));
+        Assert.Null(await GatewayFetcher.FindMissingAsync(root, again.Blocks, ct));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task FetchDag_TruncatedCarIntoARepository_PackedBlocksCountAndOnlyTheRestIsFetchedRaw()
+    {
+        var ct = TestTimeout.Token();
+        var (source, root, data) = await BuildAsync(ct);
+        var honest = Honest(source);
+        await using var peer = new HttpStub(target =>
+        {
+            var (status, body) = honest(target);
+            return target.Contains("format=car", StringComparison.Ordinal) ? (status, body[..(body.Length - 1000)]) : (status, body);
+        });
+        using var home = new TempHome();
+        using var repo = home.Open();
+
+        await Fetcher(peer.Url).FetchDagAsync(root, repo.Blocks, null, ct);
+
+        // The pack was committed before the walk for missing blocks: one raw request, not five.
+        Assert.Equal(2, peer.RequestCount);
+        Assert.Equal(data, await ExportAsync(repo.Blocks, root, ct));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task FetchDag_AlreadyLocal_AsksNoPeer()
     {
         var ct = TestTimeout.Token();
@@ -375,7 +420,7 @@ public sealed class GatewayFetcherTests
     private static async Task<List<Cid>> BlockLinks(IBlockStore store, Cid root, CancellationToken ct) =>
         [.. Content.BlockLinks.Get(root, (await store.GetAsync(root, ct))!)];
 
-    private static async Task<long> CountAsync(MemoryBlockStore store, CancellationToken ct)
+    private static async Task<long> CountAsync(IBlockStore store, CancellationToken ct)
     {
         long n = 0;
         await foreach (var _ in store.ListAsync(ct))
