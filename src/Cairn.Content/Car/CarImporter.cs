@@ -41,62 +41,68 @@ public static class CarImporter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long blocks = 0;
         long bytes = 0;
-        while (true)
+
+        // Blocks go into one pack (a file per block costs more than reading the CAR), committed when the
+        // loop ends, whole or not: as with single puts, what was verified before a bad section stays, unpinned.
+        await using (var pack = repo.FileStore.OpenPackWriter(header.Roots.Count > 0 ? header.Roots[0] : null))
         {
-            var sectionAt = reader.Position;
-            var length = await reader.ReadLengthAsync("section length", cancellationToken);
-            if (length is null)
+            while (true)
             {
-                break;
-            }
+                var sectionAt = reader.Position;
+                var length = await reader.ReadLengthAsync("section length", cancellationToken);
+                if (length is null)
+                {
+                    break;
+                }
 
-            if (length == 0)
-            {
-                throw CarStreamReader.Invalid(sectionAt, "a section has length 0");
-            }
+                if (length == 0)
+                {
+                    throw CarStreamReader.Invalid(sectionAt, "a section has length 0");
+                }
 
-            if (length > MaxSectionLength)
-            {
-                throw CarStreamReader.Invalid(sectionAt, $"a section is {length} bytes, more than the {MaxSectionLength} allowed (a 4 MiB block and its CID)");
-            }
+                if (length > MaxSectionLength)
+                {
+                    throw CarStreamReader.Invalid(sectionAt, $"a section is {length} bytes, more than the {MaxSectionLength} allowed (a 4 MiB block and its CID)");
+                }
 
-            var cidAt = reader.Position;
-            var section = await reader.ReadExactlyAsync((int)length.Value, sectionAt, "section", cancellationToken);
-            Cid cid;
-            int cidLength;
-            try
-            {
-                cid = Cid.Read(section, out cidLength);
-            }
-            catch (CairnException e)
-            {
-                throw CarStreamReader.Invalid(cidAt, $"the section's CID is invalid ({e.Message.TrimEnd('.')})", e.Code == ErrorCode.Unsupported ? ErrorCode.Unsupported : ErrorCode.InvalidInput);
-            }
+                var cidAt = reader.Position;
+                var section = await reader.ReadExactlyAsync((int)length.Value, sectionAt, "section", cancellationToken);
+                Cid cid;
+                int cidLength;
+                try
+                {
+                    cid = Cid.Read(section, out cidLength);
+                }
+                catch (CairnException e)
+                {
+                    throw CarStreamReader.Invalid(cidAt, $"the section's CID is invalid ({e.Message.TrimEnd('.')})", e.Code == ErrorCode.Unsupported ? ErrorCode.Unsupported : ErrorCode.InvalidInput);
+                }
 
-            var block = section.AsMemory(cidLength);
-            bool verifies;
-            try
-            {
-                verifies = cid.Verifies(block.Span);
-            }
-            catch (CairnException e)
-            {
-                throw CarStreamReader.Invalid(sectionAt, $"block {cid} cannot be verified ({e.Message.TrimEnd('.')})", e.Code);
-            }
+                var block = section.AsMemory(cidLength);
+                bool verifies;
+                try
+                {
+                    verifies = cid.Verifies(block.Span);
+                }
+                catch (CairnException e)
+                {
+                    throw CarStreamReader.Invalid(sectionAt, $"block {cid} cannot be verified ({e.Message.TrimEnd('.')})", e.Code);
+                }
 
-            if (!verifies)
-            {
-                throw CarStreamReader.Invalid(sectionAt, $"block {cid} does not hash to its CID ({block.Length} bytes)", ErrorCode.IntegrityViolation);
-            }
+                if (!verifies)
+                {
+                    throw CarStreamReader.Invalid(sectionAt, $"block {cid} does not hash to its CID ({block.Length} bytes)", ErrorCode.IntegrityViolation);
+                }
 
-            if (cid.HashCode != Multicodec.Identity)
-            {
-                await repo.Blocks.PutAsync(cid, block, cancellationToken);
-            }
+                if (cid.HashCode != Multicodec.Identity && !seen.Contains(FileBlockStore.KeyOf(cid.Multihash)) && !await PresentAndWholeAsync(repo, cid, cancellationToken))
+                {
+                    await pack.PutAsync(cid, block, cancellationToken);
+                }
 
-            seen.Add(FileBlockStore.KeyOf(cid.Multihash));
-            blocks++;
-            bytes += block.Length;
+                seen.Add(FileBlockStore.KeyOf(cid.Multihash));
+                blocks++;
+                bytes += block.Length;
+            }
         }
 
         var end = reader.Position;
@@ -123,6 +129,24 @@ public static class CarImporter
         }
 
         return new CarImportResult(header.Roots, blocks, bytes, pin && header.Roots.Count > 0);
+    }
+
+    // Present and not damaged: importing again stores nothing twice, and still repairs a damaged block.
+    private static async Task<bool> PresentAndWholeAsync(ContentRepo repo, Cid cid, CancellationToken cancellationToken)
+    {
+        if (!await repo.Blocks.HasAsync(cid, cancellationToken))
+        {
+            return false;
+        }
+
+        try
+        {
+            return await repo.Blocks.GetAsync(cid, cancellationToken) is not null;
+        }
+        catch (CairnException e) when (e.Code == ErrorCode.IntegrityViolation)
+        {
+            return false;
+        }
     }
 
     private static async Task<CarHeader> ReadHeaderAsync(CarStreamReader reader, CancellationToken cancellationToken)

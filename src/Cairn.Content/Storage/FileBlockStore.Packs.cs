@@ -10,15 +10,11 @@ public sealed partial class FileBlockStore
 
     /// <summary>
     /// Opens a writer that appends blocks to a new pack (a CARv1 file naming <paramref name="root"/>
-    /// as its root), for bulk transfers: a fetched DAG, an imported CAR. Much faster than
+    /// as its root, or the first block put when null), for bulk transfers: a fetched DAG, an imported CAR. Much faster than
     /// <see cref="PutAsync"/> per block where creating a file is costly; its blocks are visible once
     /// committed. Takes the repository's write lease on the first block, as a put does.
     /// </summary>
-    public PackWriter OpenPackWriter(Cid root)
-    {
-        ArgumentNullException.ThrowIfNull(root);
-        return new PackWriter(this, root, takeLease: true);
-    }
+    public PackWriter OpenPackWriter(Cid? root) => new(this, root, takeLease: true);
 
     /// <summary>A writer for gc's compaction, which holds the lock exclusively and must not wait for a lease.</summary>
     internal PackWriter OpenPackWriterUnderGc(Cid root) => new(this, root, takeLease: false);

@@ -19,7 +19,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
     internal const long MaxPackBytes = 1L << 30;
 
     private readonly FileBlockStore _store;
-    private readonly Cid _root;
+    private readonly Cid? _root;
     private readonly bool _takeLease;
     private readonly List<(byte[] Multihash, long Offset, int Length)> _pending = [];
     private readonly byte[] _prefix = new byte[Varint.MaxLength];
@@ -29,7 +29,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
     private bool _committedAny;
     private bool _disposed;
 
-    internal PackWriter(FileBlockStore store, Cid root, bool takeLease)
+    internal PackWriter(FileBlockStore store, Cid? root, bool takeLease)
     {
         _store = store;
         _root = root;
@@ -55,7 +55,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
 
         if (_handle is null)
         {
-            await StartPackAsync(cancellationToken).ConfigureAwait(false);
+            await StartPackAsync(_root ?? cid, cancellationToken).ConfigureAwait(false);
         }
 
         // One section of the CAR: varint(len(cid) + len(block)) cid block, in one gathered write.
@@ -110,7 +110,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private async ValueTask StartPackAsync(CancellationToken cancellationToken)
+    private async ValueTask StartPackAsync(Cid root, CancellationToken cancellationToken)
     {
         if (_takeLease && _store.BeforeWrite is { } beforeWrite)
         {
@@ -120,7 +120,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
         Directory.CreateDirectory(_store.Packs.Folder);
         _pack = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}{BlockPacks.Extension}";
         _handle = File.OpenHandle(_store.Packs.PathOf(_pack), FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
-        var header = Car.CarHeader.EncodeV1([_root]);
+        var header = Car.CarHeader.EncodeV1([root]);
         var n = Varint.Write(_prefix, (ulong)header.Length);
         RandomAccess.Write(_handle, [_prefix.AsMemory(0, n), header], 0);
         _position = n + header.Length;

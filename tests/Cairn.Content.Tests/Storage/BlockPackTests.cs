@@ -71,6 +71,34 @@ public sealed class BlockPackTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task CarImport_StoresOnePack_AndImportingAgainStoresNothingTwice()
+    {
+        var ct = TestTimeout.Token();
+        var leaves = Enumerable.Range(0, 5).Select(i => TestBlocks.Raw($"leaf {i}")).ToList();
+        var node = TestBlocks.Node("root", [.. leaves.Select(l => l.Cid)]);
+        using var car = new MemoryStream();
+        var writer = new CarWriter(car);
+        await writer.WriteHeaderAsync([node.Cid], ct);
+        foreach (var (cid, bytes) in leaves.Prepend(node))
+        {
+            await writer.WriteBlockAsync(cid, bytes, ct);
+        }
+
+        using var repo = _home.Open();
+        for (var i = 0; i < 2; i++)
+        {
+            car.Position = 0;
+            var result = await CarImporter.ImportAsync(car, repo, ct);
+            Assert.Equal(6, result.Blocks);
+        }
+
+        Assert.Single(Directory.GetFiles(PacksFolder, "*.car"));
+        Assert.Empty(Directory.GetFiles(_home.Blocks, "*.data", SearchOption.AllDirectories));
+        Assert.Equal(leaves.Select(l => l.Bytes), await Task.WhenAll(leaves.Select(async l => (await repo.Blocks.GetAsync(l.Cid, ct))!)));
+        Assert.Null(await Cairn.Content.Exchange.GatewayFetcher.FindMissingAsync(node.Cid, repo.Blocks, ct));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task DamagedPackedBlock_ReadFailsNamingIt_AndANewPackRepairsIt()
     {
         var ct = TestTimeout.Token();
