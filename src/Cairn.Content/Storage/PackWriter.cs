@@ -6,8 +6,9 @@ namespace Cairn.Content.Storage;
 /// <summary>
 /// Stores many blocks at once by appending them to a new pack of a <see cref="FileBlockStore"/>
 /// (a CARv1 file under <c>blocks/packs/</c>) instead of creating a file per block. Blocks become
-/// visible to readers, in this process and others, when <see cref="CommitAsync"/> indexes them;
-/// disposing commits what was put. Not thread-safe: one writer per bulk transfer.
+/// visible to readers, in this process and others, when <see cref="CommitAsync"/> indexes them, which
+/// the writer also does every 8 MiB; disposing commits what was put. Not thread-safe: one writer per
+/// bulk transfer.
 /// </summary>
 /// <remarks>
 /// Durability is the store's: <see cref="FileBlockStore.FlushAsync"/> makes committed packs durable,
@@ -18,6 +19,12 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
     /// <summary>A pack is closed and a new one started past this size, so compaction stays cheap.</summary>
     internal const long MaxPackBytes = 1L << 30;
 
+    /// <summary>
+    /// Put blocks are committed on their own every this many bytes, so a writer killed mid-transfer
+    /// (or a transfer cut off) keeps all but the last few MiB, and a retry fetches only the rest.
+    /// </summary>
+    internal const long CommitEveryBytes = 8L << 20;
+
     private readonly FileBlockStore _store;
     private readonly Cid? _root;
     private readonly bool _takeLease;
@@ -26,6 +33,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
     private SafeFileHandle? _handle;
     private string? _pack;
     private long _position;
+    private long _pendingBytes;
     private bool _committedAny;
     private bool _disposed;
 
@@ -65,11 +73,16 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
         _pending.Add((cid.Multihash.ToArray(), _position + n + cidBytes.Length, block.Length));
         _position += n + cidBytes.Length + block.Length;
         Blocks++;
+        _pendingBytes += block.Length;
         _store.TrackPackWrite();
         if (_position >= MaxPackBytes)
         {
             await CommitAsync(cancellationToken).ConfigureAwait(false);
             ClosePack();
+        }
+        else if (_pendingBytes >= CommitEveryBytes)
+        {
+            await CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -84,6 +97,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
 
         _store.Packs.Commit(_pack, _pending);
         _pending.Clear();
+        _pendingBytes = 0;
         _committedAny = true;
         return ValueTask.CompletedTask;
     }

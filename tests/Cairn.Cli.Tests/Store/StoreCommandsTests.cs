@@ -116,7 +116,7 @@ public sealed class StoreCommandsTests : IDisposable
             }
 
             await pipe.FlushAsync(ct);
-            while (CountBlockFiles(blocksDir) < 20)
+            while (await CountStoredBlocksAsync(blocksDir, ct) < 20)
             {
                 await Task.Delay(20, ct);
             }
@@ -229,10 +229,23 @@ public sealed class StoreCommandsTests : IDisposable
         return bytes;
     }
 
-    private static int CountBlockFiles(string blocksDir) =>
-        Directory.Exists(blocksDir)
-            ? Directory.EnumerateDirectories(blocksDir).Where(d => Path.GetFileName(d).Length == 2).Sum(d => Directory.EnumerateFiles(d, "*.data").Count())
-            : 0;
+    // What another process sees: loose block files and packed blocks whose index rows are committed.
+    private static async Task<int> CountStoredBlocksAsync(string blocksDir, CancellationToken ct)
+    {
+        if (!Directory.Exists(blocksDir))
+        {
+            return 0;
+        }
+
+        using var store = new FileBlockStore(blocksDir);
+        var n = 0;
+        await foreach (var _ in store.ListAsync(ct))
+        {
+            n++;
+        }
+
+        return n;
+    }
 
     private static byte[] BuildCar(int blocks, out Cid root, int seed = 1234)
     {
