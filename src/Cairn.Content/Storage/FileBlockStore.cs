@@ -10,7 +10,9 @@ namespace Cairn.Content.Storage;
 /// Blocks as files, keyed by multihash (so a CIDv0 and its CIDv1 share one file), named by the
 /// multihash in unpadded upper-case base32 and sharded by the next-to-last two characters of that
 /// name, as kubo's flatfs <c>next-to-last/2</c> does: 1,024 folders, so ten million blocks are
-/// ~10,000 files a folder, which ext4/xfs directory indexes handle without slowing down.
+/// ~10,000 files a folder, which ext4/xfs directory indexes handle without slowing down. Bulk
+/// writers (a fetched CAR, a CAR import) append to packs instead (<see cref="OpenPackWriter"/>,
+/// <see cref="BlockPacks"/>); every read looks in both.
 /// </summary>
 /// <remarks>
 /// <para>Atomicity: on Linux a block is written as an unnamed file in its shard and named with
