@@ -55,6 +55,47 @@ public class GatewayInteropTests
     }
 
     [Fact(Timeout = 180_000)]
+    public async Task ReferenceClient_FetchesFromANodeThatFetchedTheContent_ServedFromItsPack_WhichIsACar()
+    {
+        // Node B holds the DAG only as it fetched it from A: one pack, no block files. The reference
+        // client fetches from B and verifies every block, so serving from packs is what it checks;
+        // the reference CAR reader reads the pack file itself.
+        var ct = TestContext.Current;
+        await using var a = await TestNode.StartAsync(ct);
+        await using var b = await TestNode.StartAsync(ct);
+        using var dir = new TempDir();
+        var data = new byte[(4 * 256 * 1024) + 77];
+        Random.Shared.NextBytes(data);
+        await File.WriteAllBytesAsync(dir.Combine("data.bin"), data, ct);
+        var root = await JobLoopTests.AddAsync(a.Home, dir.Combine("data.bin"), ct);
+        using (var http = new HttpClient())
+        using (var repo = Cairn.Content.Storage.ContentRepo.Open(b.Home))
+        {
+            await new Cairn.Content.Exchange.GatewayFetcher(http, new Cairn.Content.Exchange.StaticPeerSource([a.Node.ApiUrl]))
+                .FetchDagAsync(Cairn.Multiformats.Cid.Parse(root), repo.Blocks, null, ct);
+        }
+
+        var pack = Assert.Single(Directory.GetFiles(Path.Combine(b.Home, "blocks", "packs"), "*.car"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(b.Home, "blocks"), "*.data", SearchOption.AllDirectories));
+
+        // The pack itself is a CAR the reference reader takes: the fetch's root, every block hashing to its CID.
+        var read = JsonNode.Parse(await NodeOracle.RunAsync("car-oracle.mjs", ["read", pack], ct))!;
+        Assert.Equal(root, read["roots"]![0]!.GetValue<string>());
+        Assert.Equal(6, read["blocks"]!.AsArray().Count);
+        Assert.All(read["blocks"]!.AsArray(), block => Assert.True(block!["ok"]!.GetValue<bool>(), read.ToJsonString()));
+
+        var report = JsonNode.Parse(await NodeOracle.RunAsync("gateway-fetch.mjs", [b.Node.ApiUrl.ToString(), root, dir.Combine("data.bin")], ct))!;
+
+        var what = report.ToJsonString();
+        Assert.True(report["carStatus"]!.GetValue<int>() == 200, what);
+        Assert.True(report["blocks"]!.GetValue<int>() >= 6, what); // root + 5 leaves
+        Assert.Empty(report["badHashes"]!.AsArray());
+        Assert.Empty(report["missing"]!.AsArray());
+        Assert.True(report["equal"]!.GetValue<bool>(), what);
+        Assert.True(report["rawOk"]!.GetValue<bool>(), what);
+    }
+
+    [Fact(Timeout = 180_000)]
     public async Task ReferenceClient_BehindALyingPeer_ReportsTheBadBlock()
     {
         // The oracle's own check can fail: through a proxy that flips a byte, it must see a bad hash.
