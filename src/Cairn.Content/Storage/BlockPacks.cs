@@ -185,6 +185,27 @@ internal sealed class BlockPacks : IDisposable
         return command.ExecuteNonQuery() > 0;
     }
 
+    /// <summary>Removes several blocks' index rows in one transaction (gc's sweep); returns how many were there.</summary>
+    public int DeleteMany(IEnumerable<byte[]> multihashes)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM blocks WHERE mh = $mh";
+        var parameter = command.Parameters.Add("$mh", SqliteType.Blob);
+        command.Prepare();
+        var removed = 0;
+        foreach (var multihash in multihashes)
+        {
+            parameter.Value = multihash;
+            removed += command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return removed;
+    }
+
     /// <summary>Every indexed block's multihash and location (in one pack, when <paramref name="pack"/> is given).</summary>
     public IEnumerable<(byte[] Multihash, Location At)> Enumerate(CancellationToken cancellationToken, string? pack = null)
     {

@@ -19,6 +19,9 @@ public sealed partial class FileBlockStore
     /// <summary>A writer for gc's compaction, which holds the lock exclusively and must not wait for a lease.</summary>
     internal PackWriter OpenPackWriterUnderGc(Cid root) => new(this, root, takeLease: false);
 
+    /// <summary>The store's clock (gc's age checks use it, as the temp-file cleanup does).</summary>
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
     /// <summary>Counts a packed block toward what the next <see cref="FlushAsync"/> makes durable.</summary>
     internal void TrackPackWrite() => Interlocked.Increment(ref _written);
 

@@ -112,7 +112,8 @@ public sealed class GarbageCollector
             }
         }
 
-        // Packed blocks: unmarked rows go, then packs left mostly garbage are rewritten or removed.
+        // Packed blocks: unmarked rows go (in one transaction), then packs left mostly garbage are rewritten or removed.
+        var unmarked = new List<byte[]>();
         foreach (var (multihash, at) in store.Packs.Enumerate(cancellationToken).ToList())
         {
             var key = FileBlockStore.KeyOf(multihash);
@@ -120,11 +121,17 @@ public sealed class GarbageCollector
             {
                 kept.Add(key);
             }
-            else if (store.Packs.Delete(multihash))
+            else
             {
+                unmarked.Add(multihash);
                 removedBytes += at.Length;
                 removed.Add(Cid.V1(Multicodec.Raw, multihash));
             }
+        }
+
+        if (unmarked.Count > 0)
+        {
+            store.Packs.DeleteMany(unmarked);
         }
 
         await CompactPacksAsync(store, cancellationToken);
@@ -177,7 +184,7 @@ public sealed class GarbageCollector
             return;
         }
 
-        var cutoff = DateTime.UtcNow - FileBlockStore.StaleTempAge;
+        var cutoff = store.Now.UtcDateTime - FileBlockStore.StaleTempAge;
         foreach (var file in Directory.EnumerateFiles(packs.Folder, "*" + BlockPacks.Extension))
         {
             if (!named.Contains(Path.GetFileName(file)) && File.GetLastWriteTimeUtc(file) < cutoff)
