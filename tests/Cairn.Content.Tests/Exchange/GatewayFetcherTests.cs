@@ -68,12 +68,7 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, data) = await BuildAsync(ct);
-        var honest = Honest(source);
-        await using var peer = new HttpStub(target =>
-        {
-            var (status, body) = honest(target);
-            return target.Contains("format=car", StringComparison.Ordinal) ? (status, body[..(body.Length - 1000)]) : (status, body);
-        });
+        await using var peer = new HttpStub(CarCutShort(source));
         using var home = new TempHome();
         using var repo = home.Open();
 
@@ -165,12 +160,7 @@ public sealed class GatewayFetcherTests
     {
         var ct = TestTimeout.Token();
         var (source, root, data) = await BuildAsync(ct);
-        var honest = Honest(source);
-        await using var peer = new HttpStub(target =>
-        {
-            var (status, body) = honest(target);
-            return target.Contains("format=car", StringComparison.Ordinal) ? (status, body[..(body.Length - 1000)]) : (status, body);
-        });
+        await using var peer = new HttpStub(CarCutShort(source));
         var store = new MemoryBlockStore();
 
         var result = await Fetcher(peer.Url).FetchDagAsync(root, store, null, ct);
@@ -478,6 +468,17 @@ public sealed class GatewayFetcherTests
 
         return (200, Car([cid], blocks));
     };
+
+    /// <summary>An honest gateway whose CARs lose their last 1,000 bytes (the last leaf, cut mid-block).</summary>
+    private static Func<string, (int, byte[])> CarCutShort(MemoryBlockStore store)
+    {
+        var honest = Honest(store);
+        return target =>
+        {
+            var (status, body) = honest(target);
+            return target.Contains("format=car", StringComparison.Ordinal) ? (status, body[..(body.Length - 1000)]) : (status, body);
+        };
+    }
 
     private static byte[] Car(IReadOnlyList<Cid> roots, IEnumerable<(Cid Cid, byte[] Block)> blocks)
     {
