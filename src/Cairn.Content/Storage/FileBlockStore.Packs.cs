@@ -14,10 +14,10 @@ public sealed partial class FileBlockStore
     /// <see cref="PutAsync"/> per block where creating a file is costly; its blocks are visible once
     /// committed. Takes the repository's write lease on the first block, as a put does.
     /// </summary>
-    public PackWriter OpenPackWriter(Cid? root) => new(this, root, takeLease: true);
+    public PackWriter OpenPackWriter(Cid? root) => new(this, root, underGc: false);
 
-    /// <summary>A writer for gc's compaction, which holds the lock exclusively and must not wait for a lease.</summary>
-    internal PackWriter OpenPackWriterUnderGc(Cid root) => new(this, root, takeLease: false);
+    /// <summary>A writer for gc's compaction (see <see cref="PackWriter"/>'s underGc).</summary>
+    internal PackWriter OpenPackWriterUnderGc(Cid root) => new(this, root, underGc: true);
 
     /// <summary>The store's clock (gc's age checks use it, as the temp-file cleanup does).</summary>
     internal DateTimeOffset Now => _time.GetUtcNow();

@@ -172,7 +172,14 @@ public sealed class GarbageCollector
                     await writer.PutAsync(cid, bytes, cancellationToken);
                 }
 
+                // The old pack holds the only other copy of these pinned blocks: the new one is durable before
+                // the rows move to it, and the move is durable before the old one goes. A crash in between
+                // leaves the old rows (and a new pack no row names) or the new rows (and an old pack with
+                // nothing indexed in it): either way a later gc removes the leftover.
+                await store.FlushAsync(cancellationToken);
                 await writer.CommitAsync(cancellationToken);
+                store.TrackPackWrite();
+                await store.FlushAsync(cancellationToken);
             }
 
             File.Delete(path);

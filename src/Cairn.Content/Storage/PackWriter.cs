@@ -27,7 +27,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
 
     private readonly FileBlockStore _store;
     private readonly Cid? _root;
-    private readonly bool _takeLease;
+    private readonly bool _underGc;
     private readonly List<(byte[] Multihash, long Offset, int Length)> _pending = [];
     private readonly byte[] _prefix = new byte[Varint.MaxLength];
     private SafeFileHandle? _handle;
@@ -37,11 +37,17 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
     private bool _committedAny;
     private bool _disposed;
 
-    internal PackWriter(FileBlockStore store, Cid? root, bool takeLease)
+    /// <param name="store">The store whose pack this writes.</param>
+    /// <param name="root">The CAR header's root; null for the first block put.</param>
+    /// <param name="underGc">
+    /// For gc's compaction: no write lease (gc holds the lock exclusively), and no commit but the caller's,
+    /// which must make the pack durable first: its rows replace the only other copy's.
+    /// </param>
+    internal PackWriter(FileBlockStore store, Cid? root, bool underGc)
     {
         _store = store;
         _root = root;
-        _takeLease = takeLease;
+        _underGc = underGc;
     }
 
     /// <summary>Blocks put so far (committed or not).</summary>
@@ -80,7 +86,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
             await CommitAsync(cancellationToken).ConfigureAwait(false);
             ClosePack();
         }
-        else if (_pendingBytes >= CommitEveryBytes)
+        else if (_pendingBytes >= CommitEveryBytes && !_underGc)
         {
             await CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -126,7 +132,7 @@ public sealed class PackWriter : IAsyncDisposable, IDisposable
 
     private async ValueTask StartPackAsync(Cid root, CancellationToken cancellationToken)
     {
-        if (_takeLease && _store.BeforeWrite is { } beforeWrite)
+        if (!_underGc && _store.BeforeWrite is { } beforeWrite)
         {
             await beforeWrite(cancellationToken).ConfigureAwait(false);
         }
