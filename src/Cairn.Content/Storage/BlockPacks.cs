@@ -11,10 +11,9 @@ namespace Cairn.Content.Storage;
 /// (<c>packs.db</c>: multihash → pack, offset, length).
 /// </summary>
 /// <remarks>
-/// <para>Why packs: creating a file costs the kernel 50–800 µs here (ext4 inode and directory
-/// work), more than copying the 256 KiB it holds, so a bulk transfer that stores one file per
-/// block runs at a fifth of the speed of appending to one file (measured with a C program
-/// writing 1,031 256 KiB blocks both ways). Bulk writers (a CAR fetched from a peer, gc's
+/// <para>Why packs: creating a file costs the kernel more (ext4 inode and directory work) than
+/// copying the 256 KiB it holds, so storing one file per block runs at a quarter of the speed of
+/// appending to one file (<c>bench/pack-vs-files.sh</c>: 4.1–4.7× on this project's machine). Bulk writers (a CAR fetched from a peer, gc's
 /// compaction) append to a pack through <see cref="PackWriter"/>; single puts stay loose files,
 /// as git keeps loose objects beside packs.</para>
 /// <para>Visibility and crashes: a block becomes visible when its index row is committed, which
