@@ -134,11 +134,6 @@ public static class CarImporter
     // Present and not damaged: importing again stores nothing twice, and still repairs a damaged block.
     private static async Task<bool> PresentAndWholeAsync(ContentRepo repo, Cid cid, CancellationToken cancellationToken)
     {
-        if (!await repo.Blocks.HasAsync(cid, cancellationToken))
-        {
-            return false;
-        }
-
         try
         {
             return await repo.Blocks.GetAsync(cid, cancellationToken) is not null;

@@ -94,43 +94,21 @@ internal sealed class BlockPacks : IDisposable
     /// between the lookup and the read (gc compacted it in another process) is looked up again.
     /// </summary>
     public byte[]? Read(ReadOnlySpan<byte> multihash, Cid cid)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            if (!TryLocate(multihash, out var at))
-            {
-                return null;
-            }
-
-            var bytes = new byte[at.Length];
-            if (TryReadAt(at, bytes, cid, retryable: attempt == 0))
-            {
-                return bytes;
-            }
-        }
-    }
+        => TryRead(multihash, cid, static n => new byte[n], static _ => { }, out var bytes, out _) ? bytes : null;
 
     /// <summary>As <see cref="Read"/>, into a buffer rented from <paramref name="pool"/>.</summary>
     public bool TryRent(ReadOnlySpan<byte> multihash, Cid cid, System.Buffers.ArrayPool<byte> pool, out byte[] buffer, out int length)
+        => TryRead(multihash, cid, n => pool.Rent(Math.Max(n, 1)), b => pool.Return(b), out buffer, out length);
+
+    /// <summary>
+    /// The bytes at a location already looked up, for callers that hold the repository so that gc
+    /// cannot move them meanwhile (a writer under its lease, gc itself).
+    /// </summary>
+    public byte[] ReadAt(Location at, Cid cid)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            if (!TryLocate(multihash, out var at))
-            {
-                buffer = [];
-                length = 0;
-                return false;
-            }
-
-            buffer = pool.Rent(Math.Max(at.Length, 1));
-            if (TryReadAt(at, buffer.AsSpan(0, at.Length), cid, retryable: attempt == 0))
-            {
-                length = at.Length;
-                return true;
-            }
-
-            pool.Return(buffer);
-        }
+        var bytes = new byte[at.Length];
+        TryReadAt(at, bytes, cid, retryable: false);
+        return bytes;
     }
 
     /// <summary>Indexes blocks appended to <paramref name="pack"/>, in one transaction; a newer copy replaces an older one.</summary>
@@ -170,19 +148,7 @@ internal sealed class BlockPacks : IDisposable
     }
 
     /// <summary>Removes a block's index row; false when no pack held it. Its bytes stay until gc compacts the pack.</summary>
-    public bool Delete(ReadOnlySpan<byte> multihash)
-    {
-        if (!Exists())
-        {
-            return false;
-        }
-
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM blocks WHERE mh = $mh";
-        command.Parameters.AddWithValue("$mh", multihash.ToArray());
-        return command.ExecuteNonQuery() > 0;
-    }
+    public bool Delete(ReadOnlySpan<byte> multihash) => Exists() && DeleteMany([multihash.ToArray()]) > 0;
 
     /// <summary>Removes several blocks' index rows in one transaction (gc's sweep); returns how many were there.</summary>
     public int DeleteMany(IEnumerable<byte[]> multihashes)
@@ -276,6 +242,28 @@ internal sealed class BlockPacks : IDisposable
     }
 
     private bool Exists() => _ready || File.Exists(_indexPath);
+
+    private bool TryRead(ReadOnlySpan<byte> multihash, Cid cid, Func<int, byte[]> allocate, Action<byte[]> release, out byte[] buffer, out int length)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (!TryLocate(multihash, out var at))
+            {
+                buffer = [];
+                length = 0;
+                return false;
+            }
+
+            buffer = allocate(at.Length);
+            if (TryReadAt(at, buffer.AsSpan(0, at.Length), cid, retryable: attempt == 0))
+            {
+                length = at.Length;
+                return true;
+            }
+
+            release(buffer);
+        }
+    }
 
     private bool TryReadAt(Location at, Span<byte> destination, Cid cid, bool retryable)
     {

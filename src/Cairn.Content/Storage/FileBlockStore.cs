@@ -141,7 +141,7 @@ public sealed partial class FileBlockStore : IBlockStore, IDisposable
             }
         }
         else if (!info.Exists && Packs.TryLocate(cid.Multihash, out var at) && at.Length == block.Length
-            && Packs.Read(cid.Multihash, cid) is { } packed && packed.AsSpan().SequenceEqual(block.Span))
+            && Packs.ReadAt(at, cid).AsSpan().SequenceEqual(block.Span))
         {
             // Packed already and whole (a committed pack is made durable by the next flush, like a write).
             Interlocked.Increment(ref _written);

@@ -165,11 +165,10 @@ public sealed class GarbageCollector
                 // The blocks were verified by the mark phase (every live block is reachable from a pin).
                 var moving = packs.Enumerate(cancellationToken, pack).ToList();
                 await using var writer = store.OpenPackWriterUnderGc(Cid.V1(Multicodec.Raw, moving[0].Multihash));
-                foreach (var (multihash, _) in moving)
+                foreach (var (multihash, at) in moving)
                 {
                     var cid = Cid.V1(Multicodec.Raw, multihash);
-                    var bytes = packs.Read(multihash, cid) ?? throw new CairnException(ErrorCode.IoError, $"Block {cid} vanished from pack {pack} during gc.");
-                    await writer.PutAsync(cid, bytes, cancellationToken);
+                    await writer.PutAsync(cid, packs.ReadAt(at, cid), cancellationToken);
                 }
 
                 // The old pack holds the only other copy of these pinned blocks: the new one is durable before
