@@ -17,13 +17,13 @@ namespace Cairn.Content.Storage;
 public sealed class PackWriter : IAsyncDisposable, IDisposable
 {
     /// <summary>A pack is closed and a new one started past this size, so compaction stays cheap.</summary>
-    internal const long MaxPackBytes = 1L << 30;
+    internal long MaxPackBytes { get; set; } = 1L << 30;
 
     /// <summary>
     /// Put blocks are committed on their own every this many bytes, so a writer killed mid-transfer
     /// (or a transfer cut off) keeps all but the last few MiB, and a retry fetches only the rest.
     /// </summary>
-    internal const long CommitEveryBytes = 8L << 20;
+    internal long CommitEveryBytes { get; set; } = 8L << 20;
 
     private readonly FileBlockStore _store;
     private readonly Cid? _root;

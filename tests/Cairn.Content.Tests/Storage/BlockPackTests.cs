@@ -54,9 +54,7 @@ public sealed class BlockPackTests : IDisposable
         var node = TestBlocks.Node("root", leaf.Cid);
         using (var repo = _home.Open())
         {
-            await using var writer = repo.FileStore.OpenPackWriter(node.Cid);
-            await writer.PutAsync(node.Cid, node.Bytes, ct);
-            await writer.PutAsync(leaf.Cid, leaf.Bytes, ct);
+            await PackAsync(repo.FileStore, [node, leaf], ct);
         }
 
         var pack = Assert.Single(Directory.GetFiles(PacksFolder, "*.car"));
@@ -104,10 +102,7 @@ public sealed class BlockPackTests : IDisposable
         var ct = TestTimeout.Token();
         var block = TestBlocks.Raw("a block that a disk will damage");
         using var repo = _home.Open();
-        await using (var writer = repo.FileStore.OpenPackWriter(block.Cid))
-        {
-            await writer.PutAsync(block.Cid, block.Bytes, ct);
-        }
+        await PackAsync(repo.FileStore, [block], ct);
 
         var pack = Assert.Single(Directory.GetFiles(PacksFolder, "*.car"));
         var bytes = await File.ReadAllBytesAsync(pack, ct);
@@ -118,10 +113,7 @@ public sealed class BlockPackTests : IDisposable
         Assert.Equal(ErrorCode.IntegrityViolation, e.Code);
         Assert.Contains(block.Cid.ToString(), e.Message, StringComparison.Ordinal);
 
-        await using (var writer = repo.FileStore.OpenPackWriter(block.Cid))
-        {
-            await writer.PutAsync(block.Cid, block.Bytes, ct);
-        }
+        await PackAsync(repo.FileStore, [block], ct);
 
         Assert.Equal(block.Bytes, await repo.Blocks.GetAsync(block.Cid, ct));
     }
@@ -132,10 +124,7 @@ public sealed class BlockPackTests : IDisposable
         var ct = TestTimeout.Token();
         var block = TestBlocks.Raw("packed once");
         using var repo = _home.Open();
-        await using (var writer = repo.FileStore.OpenPackWriter(block.Cid))
-        {
-            await writer.PutAsync(block.Cid, block.Bytes, ct);
-        }
+        await PackAsync(repo.FileStore, [block], ct);
 
         await repo.Blocks.PutAsync(block.Cid, block.Bytes, ct);
 
@@ -179,24 +168,8 @@ public sealed class BlockPackTests : IDisposable
         var allGarbage = Enumerable.Range(0, 3).Select(i => TestBlocks.Raw($"all garbage {i}")).ToList();
         using (var repo = _home.Open())
         {
-            await using (var writer = repo.FileStore.OpenPackWriter(keptRoot.Cid))
-            {
-                await writer.PutAsync(keptRoot.Cid, keptRoot.Bytes, ct);
-                foreach (var (cid, bytes) in big)
-                {
-                    await writer.PutAsync(cid, bytes, ct);
-                }
-
-                await writer.PutAsync(keptLeaf.Cid, keptLeaf.Bytes, ct);
-            }
-
-            await using (var writer = repo.FileStore.OpenPackWriter(allGarbage[0].Cid))
-            {
-                foreach (var (cid, bytes) in allGarbage)
-                {
-                    await writer.PutAsync(cid, bytes, ct);
-                }
-            }
+            await PackAsync(repo.FileStore, [keptRoot, .. big, keptLeaf], ct);
+            await PackAsync(repo.FileStore, allGarbage, ct);
 
             await repo.Pins.AddAsync(keptRoot.Cid, PinMode.Recursive, null, ct);
         }
@@ -219,5 +192,74 @@ public sealed class BlockPackTests : IDisposable
         Assert.Equal(keptLeaf.Bytes, await gcRepo.Blocks.GetAsync(keptLeaf.Cid, ct));
         Assert.Equal(0, (await gcRepo.CollectGarbageAsync(ct)).RemovedBlocks);
         Assert.Single(Directory.GetFiles(PacksFolder, "*.car"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Writer_PastItsCommitSize_IndexesWithoutAnExplicitCommit()
+    {
+        var ct = TestTimeout.Token();
+        var blocks = Enumerable.Range(0, 4).Select(i => TestBlocks.Raw($"auto-committed {i} " + new string('a', 600))).ToList();
+        using var repo = _home.Open();
+        using var other = new FileBlockStore(_home.Blocks);
+        await using var writer = repo.FileStore.OpenPackWriter(null);
+        writer.CommitEveryBytes = 1000;
+
+        await writer.PutAsync(blocks[0].Cid, blocks[0].Bytes, ct);
+        Assert.False(await other.HasAsync(blocks[0].Cid, ct)); // 600 bytes: below the commit size
+        await writer.PutAsync(blocks[1].Cid, blocks[1].Bytes, ct);
+
+        Assert.True(await other.HasAsync(blocks[0].Cid, ct));
+        Assert.Equal(blocks[1].Bytes, await other.GetAsync(blocks[1].Cid, ct));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Writer_PastItsPackSize_StartsANewPack_AndEveryBlockReads()
+    {
+        var ct = TestTimeout.Token();
+        var blocks = Enumerable.Range(0, 5).Select(i => TestBlocks.Raw($"rolled {i} " + new string('r', 3000))).ToList();
+        using var repo = _home.Open();
+        await using (var writer = repo.FileStore.OpenPackWriter(null))
+        {
+            writer.MaxPackBytes = 5000; // two blocks a pack
+            foreach (var (cid, bytes) in blocks)
+            {
+                await writer.PutAsync(cid, bytes, ct);
+            }
+        }
+
+        Assert.Equal(3, Directory.GetFiles(PacksFolder, "*.car").Length);
+        using var other = new FileBlockStore(_home.Blocks);
+        foreach (var (cid, bytes) in blocks)
+        {
+            Assert.Equal(bytes, await other.GetAsync(cid, ct));
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task PackFileMissing_ReadFailsNamingTheBlockAndThePack()
+    {
+        var ct = TestTimeout.Token();
+        var block = TestBlocks.Raw("in a pack someone deleted");
+        using var repo = _home.Open();
+        await PackAsync(repo.FileStore, [block], ct);
+        var pack = Assert.Single(Directory.GetFiles(PacksFolder, "*.car"));
+        File.Delete(pack);
+
+        var e = await Assert.ThrowsAsync<CairnException>(async () => await repo.Blocks.GetAsync(block.Cid, ct));
+
+        Assert.Equal(ErrorCode.IntegrityViolation, e.Code);
+        Assert.Contains(block.Cid.ToString(), e.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(pack), e.Message, StringComparison.Ordinal);
+        Assert.NotNull(e.Hint);
+    }
+
+    /// <summary>Writes <paramref name="blocks"/> to one new pack (the first block is its root) and commits it.</summary>
+    private static async Task PackAsync(FileBlockStore store, IEnumerable<(Cid Cid, byte[] Bytes)> blocks, CancellationToken ct)
+    {
+        await using var writer = store.OpenPackWriter(null);
+        foreach (var (cid, bytes) in blocks)
+        {
+            await writer.PutAsync(cid, bytes, ct);
+        }
     }
 }
